@@ -1,0 +1,164 @@
+/**
+ * Private: the operations of a token storage, built on two primitives each
+ * storage provides (read the records; update them under an exclusive lock),
+ * and the merge rules of storing a token response.
+ *
+ * @module
+ */
+
+import { AsyncLocalStorage } from "node:async_hooks";
+import { GlobusSDKUsageError } from "./errors.ts";
+import { OAuthRefreshTokenResponse, type OAuthTokenResponse } from "./token_response.ts";
+import type { RenewOptions, TokenStorageData } from "./token_storage.ts";
+import { checkedData, isObject } from "./_token_format.ts";
+
+/** Records of one namespace, by resource server. */
+export type Records = Record<string, TokenStorageData>;
+/** What a write changes: a new record, or null to remove one. */
+export type Changes = Map<string, TokenStorageData | null>;
+
+/** The two primitives each storage provides; every operation is built on them. */
+export interface Backend {
+  read(): Promise<Records>;
+  /** Runs `fn` under an exclusive lock with the current records and applies its changes. */
+  update<T>(fn: (current: Records) => Promise<{ changes: Changes; result: T }>): Promise<T>;
+}
+
+/** A response's records, before merging with what is stored. */
+async function responseRecords(response: OAuthTokenResponse): Promise<TokenStorageData[]> {
+  let identityId: string | null = null;
+  if (response.idToken) {
+    const claims: unknown = await response.decodeIdToken();
+    const sub = isObject(claims) ? claims.sub : undefined;
+    identityId = typeof sub === "string" ? sub : null;
+  }
+  return Object.values(response.byResourceServer).map((t) => ({
+    resourceServer: t.resource_server,
+    identityId,
+    scope: t.scope,
+    accessToken: t.access_token,
+    refreshToken: t.refresh_token,
+    expiresAtSeconds: t.expires_at_seconds,
+    tokenType: t.token_type,
+    extra: {},
+  }));
+}
+
+function mergeResponse(
+  response: OAuthTokenResponse,
+  fresh: TokenStorageData[],
+  current: Records,
+): Changes {
+  const isRefresh = response instanceof OAuthRefreshTokenResponse;
+  const changes: Changes = new Map();
+  for (const entry of fresh) {
+    const old = Object.hasOwn(current, entry.resourceServer)
+      ? current[entry.resourceServer]
+      : undefined;
+    const merged = { ...entry };
+    if (!response.idToken) merged.identityId = old?.identityId ?? null; // W11
+    if (isRefresh && merged.refreshToken === null) merged.refreshToken = old?.refreshToken ?? null;
+    changes.set(entry.resourceServer, merged);
+  }
+  return changes;
+}
+
+function pick(records: Records, resourceServer: string): TokenStorageData | null {
+  return Object.hasOwn(records, resourceServer) ? records[resourceServer]! : null;
+}
+
+/** The operations of {@linkcode TokenStorage}, built on a backend's two primitives. */
+export class Operations {
+  readonly #backend: Backend;
+  constructor(backend: Backend) {
+    this.#backend = backend;
+  }
+
+  async storeTokenResponse(response: OAuthTokenResponse): Promise<void> {
+    const fresh = await responseRecords(response); // may do network I/O: outside the lock
+    await this.#backend.update((current) =>
+      Promise.resolve({ changes: mergeResponse(response, fresh, current), result: undefined })
+    );
+  }
+
+  async storeTokenDataByResourceServer(data: Records): Promise<void> {
+    if (!isObject(data)) throw new GlobusSDKUsageError("expected an object of TokenStorageData");
+    const changes: Changes = new Map(Object.entries(data).map(([k, d]) => [k, checkedData(k, d)]));
+    if (changes.size === 0) return;
+    await this.#backend.update(() => Promise.resolve({ changes, result: undefined }));
+  }
+
+  getTokenDataByResourceServer(): Promise<Records> {
+    return this.#backend.read();
+  }
+
+  async getTokenData(resourceServer: string): Promise<TokenStorageData | null> {
+    return pick(await this.#backend.read(), resourceServer);
+  }
+
+  async removeTokenData(resourceServer: string): Promise<boolean> {
+    // Look first without the lock: removing nothing must not create or touch any file (W7).
+    if (pick(await this.#backend.read(), resourceServer) === null) return false;
+    return await this.#backend.update((current) => {
+      const found = pick(current, resourceServer) !== null;
+      const changes: Changes = new Map(found ? [[resourceServer, null]] : []);
+      return Promise.resolve({ changes, result: found });
+    });
+  }
+
+  async renewTokenData(
+    resourceServer: string,
+    renew: (current: TokenStorageData | null) => Promise<OAuthTokenResponse>,
+    options: RenewOptions,
+  ): Promise<TokenStorageData> {
+    if (typeof renew !== "function" || typeof options?.isUsable !== "function") {
+      throw new GlobusSDKUsageError("renewTokenData() needs a renew function and options.isUsable");
+    }
+    return await this.#backend.update(async (current) => {
+      const record = pick(current, resourceServer);
+      if (record && options.isUsable(record)) return { changes: new Map(), result: record };
+      const response = await renew(record);
+      const changes = mergeResponse(response, await responseRecords(response), current);
+      const renewed = changes.get(resourceServer);
+      if (!renewed) {
+        throw new GlobusSDKUsageError(
+          `renew() returned no tokens for ${resourceServer}; nothing was stored`,
+        );
+      }
+      return { changes, result: structuredClone(renewed) };
+    });
+  }
+}
+
+/** The locks held by the current async call chain (a storage key each). */
+const heldLocks = new AsyncLocalStorage<ReadonlySet<unknown>>();
+
+/**
+ * Runs `fn` holding the exclusive lock `key`, through `acquire` (which queues
+ * and locks). A second acquisition of `key` from inside `fn` (say, a renew()
+ * callback that writes to the storage it renews) would wait for itself
+ * forever; it fails at once with {@linkcode GlobusSDKUsageError} instead.
+ */
+export function holdingLock<T>(
+  key: unknown,
+  acquire: (locked: () => Promise<T>) => Promise<T>,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const held = heldLocks.getStore();
+  if (held?.has(key)) {
+    return Promise.reject(
+      new GlobusSDKUsageError(
+        "a token storage was written from inside its own renewTokenData() callback, " +
+          "which would wait for itself: store the response after renewTokenData() returns",
+      ),
+    );
+  }
+  return acquire(() => heldLocks.run(new Set([...(held ?? []), key]), fn));
+}
+
+/** The namespace option, checked; `"DEFAULT"` when absent. */
+export function checkNamespace(options: { namespace?: string } | undefined): string {
+  const namespace = options?.namespace ?? "DEFAULT";
+  if (typeof namespace !== "string") throw new GlobusSDKUsageError("namespace must be a string");
+  return namespace;
+}

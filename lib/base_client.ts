@@ -1,0 +1,223 @@
+/**
+ * The base of every service client: a base URL, an authorizer and a
+ * transport, and the rule for a 401 — renew the credential once, retry once.
+ * Python: `globus_sdk.BaseClient`.
+ *
+ * @module
+ */
+
+import { getServiceUrl, type ServiceName } from "./config.ts";
+import { type APIErrorInit, GlobusAPIError } from "./errors.ts";
+import { Transport, type TransportOptions, type TransportResponse } from "./transport.ts";
+import { urlencode } from "./urlencode.ts";
+
+/**
+ * Supplies the `Authorization` header of requests and is told when a service
+ * answered 401. Python: `GlobusAuthorizer`. Implemented by the classes in
+ * `authorizers.ts`.
+ *
+ * @example A fixed header
+ * ```ts
+ * import type { Authorizer } from "./base_client.ts";
+ * const authorizer: Authorizer = {
+ *   getAuthorizationHeader: () => Promise.resolve("Bearer AT"),
+ *   handleMissingAuthorization: () => Promise.resolve(false),
+ * };
+ * ```
+ */
+export interface Authorizer {
+  /** The header value to send, or undefined to send none. Called before every attempt. */
+  getAuthorizationHeader(): Promise<string | undefined>;
+  /**
+   * Called after a 401, with the header the failed request carried. Returns
+   * true when the authorizer changed its credential, so that one retry may
+   * succeed.
+   */
+  handleMissingAuthorization(sentHeader?: string): Promise<boolean>;
+}
+
+/** Options shared by every client. */
+export interface BaseClientOptions extends TransportOptions {
+  /** Globus environment (`production`, `sandbox`, …). Default: `GLOBUS_SDK_ENVIRONMENT`, else production. */
+  readonly environment?: string;
+  /** Explicit base URL; wins over every other rule. */
+  readonly baseUrl?: string;
+  /** Supplies the Authorization header. */
+  readonly authorizer?: Authorizer;
+  /** A transport to share between clients; otherwise one is built from these options. */
+  readonly transport?: Transport;
+}
+
+/** Options of one request. */
+export interface RequestOptions {
+  /** Query parameters; undefined values are left out. */
+  readonly query?: Readonly<Record<string, string | undefined>>;
+  /** A JSON body. */
+  readonly json?: unknown;
+  /** A form body (`application/x-www-form-urlencoded`), in order; undefined values are left out. */
+  readonly form?: ReadonlyArray<readonly [string, string | undefined]>;
+  /** Extra headers. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Overrides the transport's idempotency guess for retries. */
+  readonly idempotent?: boolean;
+  /** Cancels the request. */
+  readonly signal?: AbortSignal;
+  /** `false` sends no Authorization header at all (Python: `automatic_authorization=False`). */
+  readonly authorize?: boolean;
+}
+
+/**
+ * A successful answer (status below 400). Python: `GlobusHTTPResponse`.
+ *
+ * @example
+ * ```ts
+ * import { GlobusHTTPResponse } from "./base_client.ts";
+ * const r = new GlobusHTTPResponse({ status: 200, statusText: "OK", headers: new Headers(), text: "[1]" });
+ * console.log(r.data); // [ 1 ]
+ * ```
+ */
+export class GlobusHTTPResponse {
+  /** HTTP status. */
+  readonly httpStatus: number;
+  /** Response headers. */
+  readonly headers: Headers;
+  /** The body as text. */
+  readonly text: string;
+  #data: unknown;
+  #parsed = false;
+
+  /** Wraps a transport answer. */
+  constructor(response: TransportResponse) {
+    this.httpStatus = response.status;
+    this.headers = response.headers;
+    this.text = response.text;
+  }
+
+  /** The body parsed as JSON (on first use), or undefined when it is not JSON. */
+  get data(): unknown {
+    if (!this.#parsed) {
+      this.#parsed = true;
+      try {
+        this.#data = JSON.parse(this.text);
+      } catch {
+        this.#data = undefined;
+      }
+    }
+    return this.#data;
+  }
+}
+
+/** The error class a client raises; it receives what failed. */
+export type APIErrorClass = new (init: APIErrorInit) => GlobusAPIError;
+
+/**
+ * Joins a base URL and a path with exactly one `/`; a path that is already an
+ * absolute http(s) URL is used as it is. Path segments are percent-encoded.
+ *
+ * @example
+ * ```ts
+ * import { joinUrl } from "./base_client.ts";
+ * console.log(joinUrl("https://groups.api.globus.org/", "/v2/groups/a b"));
+ * // https://groups.api.globus.org/v2/groups/a%20b
+ * ```
+ */
+export function joinUrl(baseUrl: string, path: string): string {
+  if (/^https?:\/\//i.test(path)) return path;
+  const encoded = path.split("/").map(encodeURIComponent).join("/");
+  if (encoded === "") return baseUrl;
+  return `${baseUrl.replace(/\/+$/, "")}/${encoded.replace(/^\/+/, "")}`;
+}
+
+/**
+ * HTTP plumbing shared by the service clients.
+ *
+ * @example A client for a service this SDK does not wrap yet
+ * ```ts ignore
+ * import { BaseClient, GroupsAPIError } from "./mod.ts";
+ * const client = new BaseClient("groups", GroupsAPIError, { authorizer });
+ * const res = await client.request("GET", "/v2/preferences");
+ * ```
+ */
+export class BaseClient {
+  /** Base URL of the service, ending in `/`. */
+  readonly baseUrl: string;
+  /** The transport requests go through. */
+  readonly transport: Transport;
+  /** Supplies the Authorization header; undefined sends none. */
+  authorizer: Authorizer | undefined;
+  readonly #errorClass: APIErrorClass;
+
+  /**
+   * Resolves the base URL and builds (or takes) the transport; no network I/O.
+   *
+   * @param service Which service's URL to look up when `baseUrl` is not given.
+   * @param errorClass The error raised for status ≥ 400.
+   */
+  constructor(service: ServiceName, errorClass: APIErrorClass, options: BaseClientOptions = {}) {
+    this.baseUrl = options.baseUrl ??
+      getServiceUrl(service, { environment: options.environment, env: options.env });
+    this.transport = options.transport ?? new Transport(options);
+    this.authorizer = options.authorizer;
+    this.#errorClass = errorClass;
+  }
+
+  /**
+   * Sends a request and returns the answer.
+   *
+   * A 401 is followed by at most one retry, made at once, and only when the
+   * authorizer says a retry can help (it renewed its token) and the body does
+   * not carry `authorization_parameters` (Globus asking for a new login, which
+   * no renewal can give).
+   *
+   * @throws {GlobusAPIError} (the client's subclass) for a status of 400 or more.
+   */
+  async request(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<GlobusHTTPResponse> {
+    const query = options.query ? urlencode(Object.entries(options.query)) : "";
+    const url = joinUrl(this.baseUrl, path) + (query ? `?${query}` : "");
+    const headers: Record<string, string> = { ...options.headers };
+    let body: string | undefined;
+    if (options.form !== undefined) {
+      body = urlencode(options.form);
+      headers["Content-Type"] = "application/x-www-form-urlencoded";
+    } else if (options.json !== undefined) {
+      body = JSON.stringify(options.json);
+      headers["Content-Type"] = "application/json";
+    }
+    const authorizer = options.authorize === false ? undefined : this.authorizer;
+    for (let renewed = false;;) {
+      const authorization = await authorizer?.getAuthorizationHeader();
+      if (authorizer !== undefined) delete headers["Authorization"];
+      if (authorization) headers["Authorization"] = authorization;
+      const response = await this.transport.request({
+        method,
+        url,
+        headers,
+        ...(body === undefined ? {} : { body }),
+        ...(options.idempotent === undefined ? {} : { idempotent: options.idempotent }),
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
+      if (response.status < 400) return new GlobusHTTPResponse(response);
+      const error = new this.#errorClass({
+        method,
+        url,
+        httpStatus: response.status,
+        httpReason: response.statusText,
+        headers: response.headers,
+        text: response.text,
+      });
+      if (
+        response.status === 401 && !renewed && authorizer !== undefined &&
+        error.authorizationParameters === undefined &&
+        await authorizer.handleMissingAuthorization(authorization)
+      ) {
+        renewed = true;
+        continue;
+      }
+      throw error;
+    }
+  }
+}

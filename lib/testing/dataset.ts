@@ -1,0 +1,147 @@
+/**
+ * The shapes of the people, groups and OAuth clients a fake Globus knows
+ * about. The default data set is in `default_dataset.ts`.
+ *
+ * @module
+ */
+
+/**
+ * A person who can sign in to the fake Globus Auth.
+ *
+ * @example
+ * ```ts
+ * import type { FakeUser } from "./dataset.ts";
+ * const erin: FakeUser = {
+ *   username: "erin@globusid.org",
+ *   identityId: "e0000000-0000-4000-8000-000000000009",
+ *   name: "Erin",
+ *   email: "erin@example.org",
+ * };
+ * console.log(erin.username);
+ * ```
+ */
+export interface FakeUser {
+  /** Globus username, e.g. `alice@globusid.org`. The part before `@` also works for `fake_login`. */
+  username: string;
+  /** The identity id (UUID) that becomes `sub` in tokens and id_tokens. */
+  identityId: string;
+  /** Display name (`name` claim). */
+  name: string;
+  /** Email address (`email` claim). */
+  email: string;
+  /** Other identities linked to this one; their group memberships count as the user's own. */
+  linkedIdentityIds?: string[];
+}
+
+/**
+ * One identity's membership of a group.
+ *
+ * @example
+ * ```ts
+ * import type { FakeMembership } from "./dataset.ts";
+ * const m: FakeMembership = {
+ *   "identity_id": "e0000000-0000-4000-8000-000000000009",
+ *   username: "erin@globusid.org",
+ *   role: "member",
+ *   status: "invited",
+ * };
+ * console.log(m.status);
+ * ```
+ */
+export interface FakeMembership {
+  /** The member identity (a user's identity, a linked identity or a client's identity). */
+  "identity_id": string;
+  /** The username of that identity, as Groups reports it. */
+  username: string;
+  /** `member`, `manager` or `admin`. */
+  role: "member" | "manager" | "admin";
+  /** `active`, `invited`, `pending`, `declined`, `left`, `rejected` or `removed`. */
+  status: "active" | "invited" | "pending" | "declined" | "left" | "rejected" | "removed";
+}
+
+/**
+ * A Globus group, in the field names the Groups API uses on the wire.
+ *
+ * @example
+ * ```ts
+ * import type { FakeGroup } from "./dataset.ts";
+ * import { defaultDataset } from "./default_dataset.ts";
+ * const lab: FakeGroup = { ...defaultDataset().groups[0]!, name: "Renamed lab" };
+ * console.log(lab.memberships.length);
+ * ```
+ */
+export interface FakeGroup {
+  /** Group id (UUID). */
+  id: string;
+  /** Group name (any Unicode text). */
+  name: string;
+  /** Optional description, shown by `GET /v2/groups/<id>`. */
+  description?: string;
+  /** Parent group id, or `null`/absent for a top-level group. */
+  "parent_id"?: string | null;
+  /** `regular` or `plus`. */
+  "group_type": "regular" | "plus";
+  /** Whether the group enforces a session (high assurance). */
+  "enforce_session": boolean;
+  /** Session limit in seconds. */
+  "session_limit": number;
+  /** Session timeouts map. */
+  "session_timeouts": Record<string, unknown>;
+  /** Visibility policies. */
+  policies: {
+    "group_visibility": "private" | "authenticated";
+    "group_members_visibility": "members" | "managers";
+    [key: string]: unknown;
+  };
+  /** All memberships, in a stable order. */
+  memberships: FakeMembership[];
+}
+
+/**
+ * An OAuth client registered with the fake Globus Auth.
+ *
+ * @example
+ * ```ts
+ * import type { FakeClient } from "./dataset.ts";
+ * const app: FakeClient = {
+ *   clientId: "0e0e0e0e-0000-4000-8000-000000000001",
+ *   type: "native",
+ *   name: "My app",
+ *   identityId: "0e0e0e0e-0000-4000-8000-000000000001",
+ * };
+ * console.log(app.type);
+ * ```
+ */
+export interface FakeClient {
+  /** Client id (UUID). */
+  clientId: string;
+  /** `native` clients use PKCE and no secret; `confidential` clients authenticate with HTTP Basic. */
+  type: "native" | "confidential";
+  /** The client secret (confidential clients only). */
+  secret?: string;
+  /** Display name. */
+  name: string;
+  /** Identity the client acts as for `client_credentials` (Globus uses the client id). */
+  identityId: string;
+}
+
+/**
+ * Everything a fake Globus serves. Order of `groups` is the order of API answers.
+ *
+ * @example
+ * ```ts
+ * import type { FakeDataset } from "./dataset.ts";
+ * import { defaultDataset } from "./default_dataset.ts";
+ * const base = defaultDataset();
+ * const noGroups: FakeDataset = { ...base, groups: [] };
+ * console.log(noGroups.users.length);
+ * ```
+ */
+export interface FakeDataset {
+  /** People who can sign in. */
+  users: FakeUser[];
+  /** Groups and their memberships. */
+  groups: FakeGroup[];
+  /** Registered OAuth clients. */
+  clients: FakeClient[];
+}

@@ -1,0 +1,208 @@
+/**
+ * The default data set of a fake Globus: four users, six groups with awkward
+ * names, the tutorial's native client and one confidential client, with
+ * fixed ids so tests can assert on them.
+ *
+ * @module
+ */
+
+import type { FakeDataset, FakeGroup, FakeMembership } from "./dataset.ts";
+
+/**
+ * The client id of the Globus SDK tutorial's native app (no secret, PKCE).
+ *
+ * @example
+ * ```ts
+ * import { TUTORIAL_CLIENT_ID } from "./default_dataset.ts";
+ * console.log(TUTORIAL_CLIENT_ID); // 61338d24-54d5-408f-a10d-66c06b59f6d2
+ * ```
+ */
+export const TUTORIAL_CLIENT_ID = "61338d24-54d5-408f-a10d-66c06b59f6d2";
+
+/**
+ * The client id of the default data set's confidential client. Its identity
+ * (same UUID, as at Globus) is an active member of one group.
+ *
+ * @example
+ * ```ts
+ * import { CONFIDENTIAL_CLIENT_ID, CONFIDENTIAL_CLIENT_SECRET } from "./default_dataset.ts";
+ * const basic = btoa(`${CONFIDENTIAL_CLIENT_ID}:${CONFIDENTIAL_CLIENT_SECRET}`);
+ * console.log(basic.length > 0);
+ * ```
+ */
+export const CONFIDENTIAL_CLIENT_ID = "c0f1de57-1a1c-4e4e-9d3a-5e3c0c0a11e7";
+
+/**
+ * The secret of {@linkcode CONFIDENTIAL_CLIENT_ID} in the default data set.
+ *
+ * @example
+ * ```ts
+ * import { CONFIDENTIAL_CLIENT_SECRET } from "./default_dataset.ts";
+ * console.log(CONFIDENTIAL_CLIENT_SECRET.startsWith("fake-"));
+ * ```
+ */
+export const CONFIDENTIAL_CLIENT_SECRET = "fake-secret-do-not-use-anywhere";
+
+/**
+ * Identity ids and group ids of the default data set, for assertions.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_IDS } from "./default_dataset.ts";
+ * console.log(DEFAULT_IDS.groups.alicesLab);
+ * ```
+ */
+export const DEFAULT_IDS: Readonly<{
+  /** alice@globusid.org's primary identity. */
+  alice: string;
+  /** alice@university.example.edu, linked to alice. */
+  aliceLinked: string;
+  /** bob@globusid.org. */
+  bob: string;
+  /** carol@globusid.org (in no group). */
+  carol: string;
+  /** dave@globusid.org. */
+  dave: string;
+  /** Group ids, in dataset order. */
+  groups: Readonly<{
+    alicesLab: string;
+    physics: string;
+    unicode: string;
+    invitation: string;
+    automation: string;
+    bobsPrivate: string;
+  }>;
+}> = Object.freeze({
+  alice: "a11ce000-0000-4000-8000-000000000001",
+  aliceLinked: "a11ce000-0000-4000-8000-000000000002",
+  bob: "b0b00000-0000-4000-8000-000000000003",
+  carol: "ca201000-0000-4000-8000-000000000004",
+  dave: "da7e0000-0000-4000-8000-000000000005",
+  groups: Object.freeze({
+    alicesLab: "9a1e0001-0000-4000-8000-00000000a001",
+    physics: "9a1e0002-0000-4000-8000-00000000a002",
+    unicode: "9a1e0003-0000-4000-8000-00000000a003",
+    invitation: "9a1e0004-0000-4000-8000-00000000a004",
+    automation: "9a1e0005-0000-4000-8000-00000000a005",
+    bobsPrivate: "9a1e0006-0000-4000-8000-00000000a006",
+  }),
+});
+
+const I = DEFAULT_IDS;
+const G = DEFAULT_IDS.groups;
+
+function group(
+  id: string,
+  name: string,
+  memberships: FakeMembership[],
+  extra: Partial<FakeGroup> = {},
+): FakeGroup {
+  return {
+    id,
+    name,
+    description: `Fake group: ${name}`,
+    parent_id: null,
+    group_type: "regular",
+    enforce_session: false,
+    session_limit: 28800,
+    session_timeouts: {},
+    policies: { group_visibility: "private", group_members_visibility: "members" },
+    memberships,
+    ...extra,
+  };
+}
+
+function m(
+  identityId: string,
+  username: string,
+  role: FakeMembership["role"],
+  status: FakeMembership["status"] = "active",
+): FakeMembership {
+  return { "identity_id": identityId, username, role, status };
+}
+
+/**
+ * A fresh copy of the default data set: users `alice` (with a linked
+ * identity), `bob`, `carol` (in no group) and `dave`; six groups with awkward
+ * names (apostrophe, comma and double quotes, non-ASCII); the tutorial
+ * native client and one confidential client.
+ *
+ * @example
+ * ```ts
+ * import { defaultDataset } from "./default_dataset.ts";
+ * const data = defaultDataset();
+ * console.log(data.users.map((u) => u.username));
+ * ```
+ */
+export function defaultDataset(): FakeDataset {
+  const alice = "alice@globusid.org";
+  const aliceUni = "alice@university.example.edu";
+  const bob = "bob@globusid.org";
+  const dave = "dave@globusid.org";
+  const svc = `${CONFIDENTIAL_CLIENT_ID}@clients.auth.globus.org`;
+  return {
+    users: [
+      {
+        username: alice,
+        identityId: I.alice,
+        name: "Alice Liddell",
+        email: "alice@example.org",
+        linkedIdentityIds: [I.aliceLinked],
+      },
+      { username: bob, identityId: I.bob, name: "Bob Builder", email: "bob@example.org" },
+      {
+        username: "carol@globusid.org",
+        identityId: I.carol,
+        name: "Carol Nøbody",
+        email: "carol@example.org",
+      },
+      { username: dave, identityId: I.dave, name: "Dave Lister", email: "dave@example.org" },
+    ],
+    groups: [
+      group(G.alicesLab, "Alice's Lab", [
+        m(I.alice, alice, "admin"),
+        m(I.bob, bob, "member"),
+        m(I.dave, dave, "member", "pending"),
+      ]),
+      group(G.physics, 'Physics, Chemistry & "Friends"', [
+        m(I.alice, alice, "member"),
+        m(I.aliceLinked, aliceUni, "manager"),
+        m(I.bob, bob, "member", "invited"),
+      ], {
+        policies: { group_visibility: "authenticated", group_members_visibility: "managers" },
+      }),
+      group(G.unicode, "Ünïcødé 研究 group", [m(I.alice, alice, "manager")], {
+        parent_id: G.alicesLab,
+        group_type: "plus",
+        enforce_session: true,
+      }),
+      group(G.invitation, "Invitation-only: come in", [
+        m(I.bob, bob, "admin"),
+        m(I.alice, alice, "member", "invited"),
+      ]),
+      group(G.automation, "Automation service accounts", [
+        m(I.bob, bob, "manager"),
+        m(CONFIDENTIAL_CLIENT_ID, svc, "member"),
+      ]),
+      group(G.bobsPrivate, "Bob's private group", [
+        m(I.bob, bob, "admin"),
+        m(I.dave, dave, "member", "left"),
+      ]),
+    ],
+    clients: [
+      {
+        clientId: TUTORIAL_CLIENT_ID,
+        type: "native",
+        name: "Globus SDK tutorial (fake)",
+        identityId: TUTORIAL_CLIENT_ID,
+      },
+      {
+        clientId: CONFIDENTIAL_CLIENT_ID,
+        type: "confidential",
+        secret: CONFIDENTIAL_CLIENT_SECRET,
+        name: "Fake confidential client",
+        identityId: CONFIDENTIAL_CLIENT_ID,
+      },
+    ],
+  };
+}

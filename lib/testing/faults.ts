@@ -1,0 +1,154 @@
+/**
+ * Injected failures and the request log of a fake Globus.
+ *
+ * @module
+ */
+
+import { DROP_CONNECTION, type Http1Answer } from "./http1.ts";
+import { html, json, randomToken } from "./http_util.ts";
+
+/**
+ * A failure to inject. The first fault (in the order added) whose `method`
+ * and `pathPrefix` match a request applies to it, and is used up after
+ * `times` requests. Effects combine in this order: wait `delayMs`; then drop
+ * the connection, or answer `notJson`, or answer `status` with a JSON error
+ * body; if only `delayMs` is set, the request is then served normally.
+ *
+ * @example
+ * ```ts
+ * import type { Fault } from "./faults.ts";
+ * const flaky: Fault = { pathPrefix: "/v2/oauth2/token", method: "POST", status: 500, times: 2 };
+ * console.log(flaky.times);
+ * ```
+ */
+export interface Fault {
+  /** Matches request paths that start with this (e.g. `/v2/oauth2/token`, `/v2/groups/`). */
+  pathPrefix: string;
+  /** Only requests with this HTTP method (any case); all methods when absent. */
+  method?: string;
+  /** HTTP status to answer, with body `{"code":"FakeFault","message":…,"request_id":…}`. */
+  status?: number;
+  /** Value of a `Retry-After` header on the answer. */
+  retryAfter?: string;
+  /** How many matching requests the fault applies to (default 1; `Infinity` for all). */
+  times?: number;
+  /** Wait this long before answering (or before serving normally). */
+  delayMs?: number;
+  /** Close the socket without any HTTP answer: the client's `fetch` rejects with a TypeError. */
+  dropConnection?: boolean;
+  /** Answer an HTML (non-JSON) body, with `status` or 200. */
+  notJson?: boolean;
+}
+
+/**
+ * One request as the fake saw it.
+ *
+ * @example
+ * ```ts
+ * import type { RequestLogEntry } from "./faults.ts";
+ * const entry: RequestLogEntry = { method: "POST", path: "/v2/oauth2/token", grantType: "refresh_token", status: 200 };
+ * console.log(entry.grantType);
+ * ```
+ */
+export interface RequestLogEntry {
+  /** HTTP method. */
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  /** `grant_type` of a token request. */
+  grantType?: string;
+  /** HTTP status answered; 0 when the connection was dropped. */
+  status: number;
+  /** The calling client (form `client_id`, Basic user, or the Bearer token's client). */
+  clientId?: string;
+  /** True when an injected fault decided the answer. */
+  faulted?: boolean;
+}
+
+/**
+ * The list of pending faults.
+ *
+ * @example
+ * ```ts
+ * import { FaultList } from "./faults.ts";
+ * const faults = new FaultList();
+ * faults.add({ pathPrefix: "/v2/groups/", status: 503, times: 2 });
+ * console.log(faults.take("GET", "/v2/groups/my_groups")?.status); // 503
+ * ```
+ */
+export class FaultList {
+  #faults: { fault: Fault; left: number }[] = [];
+
+  /** Adds a fault after the existing ones. */
+  add(fault: Fault): void {
+    const left = fault.times ?? 1;
+    if (!(left > 0)) throw new RangeError("Fault.times must be a positive number");
+    this.#faults.push({ fault: { ...fault }, left });
+  }
+
+  /** Removes every fault. */
+  clear(): void {
+    this.#faults = [];
+  }
+
+  /** The fault for this request, if any, counting one use of it. */
+  take(method: string, path: string): Fault | undefined {
+    const i = this.#faults.findIndex(({ fault }) =>
+      path.startsWith(fault.pathPrefix) &&
+      (fault.method === undefined || fault.method.toUpperCase() === method.toUpperCase())
+    );
+    const entry = this.#faults[i];
+    if (!entry) return undefined;
+    if (--entry.left <= 0) this.#faults.splice(i, 1);
+    return entry.fault;
+  }
+}
+
+/** Waits `ms`, or less if `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done);
+  });
+}
+
+/**
+ * Carries out a fault: waits, then returns the answer it dictates, or
+ * `undefined` when the request should be served normally.
+ *
+ * @example
+ * ```ts
+ * import { applyFault } from "./faults.ts";
+ * const signal = new AbortController().signal;
+ * const res = await applyFault({ pathPrefix: "/", status: 429, retryAfter: "1" }, signal);
+ * console.log(res instanceof Response && res.headers.get("retry-after")); // "1"
+ * ```
+ */
+export async function applyFault(
+  fault: Fault,
+  signal: AbortSignal,
+): Promise<Http1Answer | undefined> {
+  if (fault.delayMs !== undefined && fault.delayMs > 0) await sleep(fault.delayMs, signal);
+  if (fault.dropConnection) return DROP_CONNECTION;
+  const headers: Record<string, string> = fault.retryAfter !== undefined
+    ? { "retry-after": fault.retryAfter }
+    : {};
+  if (fault.notJson) {
+    const status = fault.status ?? 200;
+    return html(status, `<html><body><h1>${status} Fake upstream page</h1></body></html>`, headers);
+  }
+  if (fault.status !== undefined) {
+    return json(fault.status, {
+      code: "FakeFault",
+      message: `Injected fault: HTTP ${fault.status}`,
+      request_id: randomToken(9),
+    }, headers);
+  }
+  return undefined;
+}

@@ -1,0 +1,131 @@
+/**
+ * Runs a login script as a real process against a fake Globus and plays the
+ * person: when the script prints an authorize URL, the fake signs a user in
+ * and the code is typed into the script's stdin. For end-to-end tests of
+ * scripts built on this SDK, and for the demo.
+ *
+ * @module
+ */
+
+import type { FakeGlobus } from "./fake_globus.ts";
+
+/** What the person does when a script asks for a code. */
+export type LoginAnswer =
+  /** Sign this user in at the fake and type the code. */
+  | { readonly username: string }
+  /** Type this text (e.g. a wrong code). */
+  | { readonly type: string }
+  /** Close stdin without typing anything. */
+  | { readonly closeStdin: true };
+
+/** Options of {@linkcode runScript}. */
+export interface RunScriptOptions {
+  /** Path of the script to run. */
+  readonly script: string;
+  /** Arguments after the script. */
+  readonly args?: readonly string[];
+  /** Deno flags before the script, e.g. `["--allow-net=127.0.0.1"]`. */
+  readonly denoFlags?: readonly string[];
+  /** Extra environment; the fake's service URLs are always added. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** What to do at each login prompt, in order; default: no login expected (stdin closed). */
+  readonly logins?: readonly LoginAnswer[];
+  /** Kill the process after this many ms (default 60 000). */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * How a run ended.
+ *
+ * @example
+ * ```ts ignore
+ * const run = await runScript(fake, { script: "scripts/list_groups_noapp.ts", logins: [{ username: "alice" }] });
+ * console.log(run.status, run.stdout);
+ * ```
+ */
+export interface ScriptRun {
+  /** Exit status. */
+  readonly status: number;
+  /** Everything written to stdout. */
+  readonly stdout: string;
+  /** Everything written to stderr. */
+  readonly stderr: string;
+  /** The authorize URLs the script printed, in order. */
+  readonly authorizeUrls: readonly string[];
+  /** The codes typed in, in order. */
+  readonly codes: readonly string[];
+}
+
+// Only a URL followed by white space is complete (a chunk may end mid-URL).
+const AUTHORIZE_URL = /https?:\/\/\S+\/v2\/oauth2\/authorize\?\S+(?=\s)/g;
+
+/**
+ * Runs `options.script` with `deno run` and answers its login prompts.
+ *
+ * @example Log in as alice through the tutorial script
+ * ```ts ignore
+ * import { runScript, startFakeGlobus } from "./mod.ts";
+ * await using fake = await startFakeGlobus();
+ * const run = await runScript(fake, {
+ *   script: "scripts/list_groups_noapp.ts",
+ *   denoFlags: ["--allow-net=127.0.0.1", "--allow-env"],
+ *   logins: [{ username: "alice" }],
+ * });
+ * console.log(run.stdout);
+ * ```
+ */
+export async function runScript(fake: FakeGlobus, options: RunScriptOptions): Promise<ScriptRun> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...(options.denoFlags ?? []), options.script, ...(options.args ?? [])],
+    env: { NO_COLOR: "1", ...fake.env, ...options.env },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const timer = setTimeout(() => {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already gone */ }
+  }, options.timeoutMs ?? 60_000);
+
+  const logins = [...(options.logins ?? [])];
+  const authorizeUrls: string[] = [];
+  const codes: string[] = [];
+  const stdin = child.stdin.getWriter();
+  let stdinOpen = true;
+  const closeStdin = async () => {
+    if (!stdinOpen) return;
+    stdinOpen = false;
+    await stdin.close().catch(() => {});
+  };
+  if (logins.length === 0) await closeStdin();
+
+  let stderr = "";
+  const decoder = new TextDecoder();
+  const readStderr = (async () => {
+    for await (const chunk of child.stderr) {
+      stderr += decoder.decode(chunk, { stream: true });
+      const found = [...stderr.matchAll(AUTHORIZE_URL)].map((m) => m[0]);
+      while (found.length > authorizeUrls.length) {
+        const url = found[authorizeUrls.length]!;
+        authorizeUrls.push(url);
+        const answer = logins.shift();
+        if (answer === undefined || "closeStdin" in answer) {
+          await closeStdin();
+          continue;
+        }
+        const code = "type" in answer ? answer.type : await fake.loginCode(url, answer.username);
+        codes.push(code);
+        await stdin.write(new TextEncoder().encode(`${code}\n`)).catch(() => {});
+        if (logins.length === 0) await closeStdin();
+      }
+    }
+  })();
+  const readStdout = new Response(child.stdout).text();
+  const [status, stdout] = await Promise.all([child.status, readStdout, readStderr]).then((
+    [s, out],
+  ) => [s.code, out] as const);
+  clearTimeout(timer);
+  await closeStdin();
+  return { status, stdout, stderr, authorizeUrls, codes };
+}

@@ -1,0 +1,261 @@
+/**
+ * The answer of Globus Auth's token endpoint, viewed per resource server and
+ * per scope, as in the Python SDK (`OAuthTokenResponse`).
+ *
+ * @module
+ */
+
+import { GlobusSDKUsageError } from "./errors.ts";
+import { type IdTokenClaims, type IdTokenKeySource, verifyIdToken } from "./jwt.ts";
+
+/**
+ * The tokens for one resource server, under Globus's wire names.
+ * Python: an entry of `OAuthTokenResponse.by_resource_server`.
+ *
+ * @example
+ * ```ts
+ * import type { TokenData } from "./token_response.ts";
+ * function bearer(data: TokenData): string {
+ *   return `Bearer ${data.access_token}`;
+ * }
+ * ```
+ */
+export interface TokenData {
+  /** Space-separated scopes this access token carries. */
+  readonly scope: string;
+  /** The access token. */
+  readonly "access_token": string;
+  /** The refresh token, when one was asked for (`refreshTokens: true`). */
+  readonly "refresh_token": string | null;
+  /** `"Bearer"`, when Globus says so. */
+  readonly "token_type": string | null;
+  /** When the access token expires, in POSIX seconds (an integer). */
+  readonly "expires_at_seconds": number;
+  /** The service these tokens are for, e.g. `groups.api.globus.org`. */
+  readonly "resource_server": string;
+}
+
+/** Options for building a token response. */
+export interface OAuthTokenResponseOptions {
+  /**
+   * Clock reading (ms since the epoch) from which `expires_in` counts. The
+   * Auth clients pass the moment the request was sent, which errs on the
+   * safe side; the default is the time of construction.
+   */
+  readonly receivedAt?: number;
+  /** Where `decodeIdToken()` finds the client id and signing keys: the Auth client that asked. */
+  readonly idTokenKeys?: IdTokenKeySource;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function requireString(doc: Record<string, unknown>, key: string): string {
+  const value = doc[key];
+  if (typeof value !== "string") {
+    throw new TypeError(`token response: '${key}' must be a string, got ${typeof value}`);
+  }
+  return value;
+}
+
+function optionalString(doc: Record<string, unknown>, key: string): string | null {
+  const value = doc[key];
+  return typeof value === "string" ? value : null;
+}
+
+function toTokenData(doc: Record<string, unknown>, receivedAtSeconds: number): TokenData {
+  const expiresIn = typeof doc.expires_in === "number" ? doc.expires_in : 0;
+  return {
+    scope: requireString(doc, "scope"),
+    access_token: requireString(doc, "access_token"),
+    refresh_token: optionalString(doc, "refresh_token"),
+    token_type: optionalString(doc, "token_type"),
+    // Truncated toward zero, as Python's int(time.time() + expires_in).
+    expires_at_seconds: Math.trunc(receivedAtSeconds + expiresIn),
+    resource_server: requireString(doc, "resource_server"),
+  };
+}
+
+/**
+ * Tokens of a response looked up by scope. Python: `by_scopes`.
+ *
+ * @example
+ * ```ts
+ * import { OAuthTokenResponse } from "./token_response.ts";
+ * const r = new OAuthTokenResponse({
+ *   access_token: "AT", scope: "openid email", resource_server: "auth.globus.org",
+ *   expires_in: 3600, other_tokens: [],
+ * });
+ * console.log(r.byScopes.get("openid").resource_server); // "auth.globus.org"
+ * ```
+ */
+export class ScopeIndex implements Iterable<string> {
+  #byScope = new Map<string, TokenData>();
+
+  /** Indexes every scope of every entry. */
+  constructor(entries: Iterable<TokenData>) {
+    for (const entry of entries) {
+      for (const scope of entry.scope.split(/\s+/).filter(Boolean)) this.#byScope.set(scope, entry);
+    }
+  }
+
+  /**
+   * The one entry whose token carries every scope of `spec` (space-separated).
+   *
+   * @throws {RangeError} when a scope is unknown or the scopes span several tokens.
+   */
+  get(spec: string): TokenData {
+    const found = new Set<TokenData>();
+    for (const scope of spec.split(/\s+/).filter(Boolean)) {
+      const entry = this.#byScope.get(scope);
+      if (entry === undefined) {
+        throw new RangeError(
+          `Scope specifier "${spec}" contains scope "${scope}" which was not found`,
+        );
+      }
+      found.add(entry);
+    }
+    if (found.size !== 1) {
+      throw new RangeError(`Scope specifier "${spec}" did not match exactly one token!`);
+    }
+    return [...found][0]!;
+  }
+
+  /** Whether `get(spec)` would succeed. */
+  has(spec: string): boolean {
+    try {
+      this.get(spec);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The individual scope strings. */
+  [Symbol.iterator](): Iterator<string> {
+    return this.#byScope.keys();
+  }
+}
+
+/**
+ * A token endpoint answer. `data` is the JSON exactly as received;
+ * `byResourceServer` holds one {@linkcode TokenData} per resource server (the
+ * top-level token first, then `other_tokens` in order; an absent
+ * `other_tokens` counts as none; a repeated resource server keeps its first
+ * entry). Python: `OAuthTokenResponse`.
+ *
+ * Printing one never shows a token: `toString()` lists resource servers and scopes only.
+ *
+ * @example
+ * ```ts
+ * import { OAuthTokenResponse } from "./token_response.ts";
+ * const tokens = new OAuthTokenResponse({
+ *   access_token: "AT", expires_in: 172800, resource_server: "groups.api.globus.org",
+ *   scope: "urn:globus:auth:scope:groups.api.globus.org:view_my_groups_and_memberships",
+ *   token_type: "Bearer", other_tokens: [],
+ * });
+ * console.log(tokens.byResourceServer["groups.api.globus.org"]?.access_token); // "AT"
+ * ```
+ */
+export class OAuthTokenResponse {
+  /** The JSON body exactly as Globus sent it. */
+  readonly data: Readonly<Record<string, unknown>>;
+  /** Tokens keyed by resource server. Python: `by_resource_server`. */
+  readonly byResourceServer: Readonly<Record<string, TokenData>>;
+  /** Tokens keyed by scope. Python: `by_scopes`. */
+  readonly byScopes: ScopeIndex;
+  readonly #idTokenKeys: IdTokenKeySource | undefined;
+
+  /**
+   * Wraps a parsed token response body.
+   *
+   * @throws {TypeError} when the body lacks `access_token`, `scope` or `resource_server`.
+   */
+  constructor(data: unknown, options: OAuthTokenResponseOptions = {}) {
+    if (!isObject(data)) throw new TypeError("token response: body must be a JSON object");
+    this.data = data;
+    this.#idTokenKeys = options.idTokenKeys;
+    const receivedAtSeconds = (options.receivedAt ?? Date.now()) / 1000;
+    const others = Array.isArray(data.other_tokens) ? data.other_tokens : [];
+    const byRs: Record<string, TokenData> = {};
+    for (const doc of [data, ...others]) {
+      if (!isObject(doc)) throw new TypeError("token response: other_tokens must hold objects");
+      const entry = toTokenData(doc, receivedAtSeconds);
+      byRs[entry.resource_server] ??= entry;
+    }
+    this.byResourceServer = Object.freeze(byRs);
+    this.byScopes = new ScopeIndex(Object.values(byRs));
+  }
+
+  /** The OpenID Connect `id_token`, present when `openid` was among the scopes. */
+  get idToken(): string | undefined {
+    return typeof this.data.id_token === "string" ? this.data.id_token : undefined;
+  }
+
+  /**
+   * Verifies the `id_token` (signature with the key named by its `kid`,
+   * issuer, audience = the client id, expiry within a leeway) and returns its
+   * claims. Python: `decode_id_token()`.
+   *
+   * @throws {GlobusSDKUsageError} when there is no id_token or no Auth client to check it with.
+   */
+  async decodeIdToken(
+    options: { leewaySeconds?: number; now?: () => number } = {},
+  ): Promise<IdTokenClaims> {
+    const token = this.idToken;
+    if (token === undefined) {
+      throw new GlobusSDKUsageError("this token response has no id_token (request 'openid')");
+    }
+    if (this.#idTokenKeys === undefined) {
+      throw new GlobusSDKUsageError("this token response was not made by an Auth client");
+    }
+    return await verifyIdToken(token, this.#idTokenKeys, options);
+  }
+
+  /** A summary without any token: class name, then each resource server and its scopes. */
+  toString(): string {
+    const lines = Object.values(this.byResourceServer).map((t) =>
+      `  ${t.resource_server}: ${t.scope}`
+    );
+    return `${this.constructor.name}:\n${lines.join("\n")}`;
+  }
+}
+
+/**
+ * The answer to an authorization-code exchange.
+ * Python: `OAuthAuthorizationCodeResponse`.
+ *
+ * @example
+ * ```ts
+ * import { OAuthAuthorizationCodeResponse, OAuthTokenResponse } from "./token_response.ts";
+ * const r = new OAuthAuthorizationCodeResponse({ access_token: "A", scope: "s", resource_server: "rs" });
+ * console.log(r instanceof OAuthTokenResponse); // true
+ * ```
+ */
+export class OAuthAuthorizationCodeResponse extends OAuthTokenResponse {}
+
+/**
+ * The answer to a refresh-token grant. Python: `OAuthRefreshTokenResponse`.
+ *
+ * @example
+ * ```ts
+ * import { OAuthRefreshTokenResponse } from "./token_response.ts";
+ * const r = new OAuthRefreshTokenResponse({ access_token: "A", scope: "s", resource_server: "rs" });
+ * console.log(r.byResourceServer.rs?.refresh_token); // null
+ * ```
+ */
+export class OAuthRefreshTokenResponse extends OAuthTokenResponse {}
+
+/**
+ * The answer to a client-credentials grant.
+ * Python: `OAuthClientCredentialsResponse`.
+ *
+ * @example
+ * ```ts
+ * import { OAuthClientCredentialsResponse } from "./token_response.ts";
+ * const r = new OAuthClientCredentialsResponse({ access_token: "A", scope: "s", resource_server: "rs" });
+ * console.log(Object.keys(r.byResourceServer)); // ["rs"]
+ * ```
+ */
+export class OAuthClientCredentialsResponse extends OAuthTokenResponse {}

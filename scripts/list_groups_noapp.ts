@@ -1,0 +1,84 @@
+#!/usr/bin/env -S deno run --allow-net=auth.globus.org,groups.api.globus.org --allow-env=GLOBUS_SDK_ENVIRONMENT,GLOBUS_SDK_SERVICE_URL_AUTH,GLOBUS_SDK_SERVICE_URL_GROUPS,GLOBUS_SDK_HTTP_TIMEOUT
+/**
+ * List my Globus groups as CSV: the Globus SDK tutorial "How to Create A
+ * Minimal Script without GlobusApp", first example (`list_groups_noapp.py`).
+ *
+ * Logs in every run (nothing is stored), then prints `ID,Name,Roles`.
+ * Instructions and the prompt go to stderr, so `> groups.csv` keeps only data.
+ *
+ * Permissions (the narrowest that work against Globus):
+ *
+ *   deno run --allow-net=auth.globus.org,groups.api.globus.org \
+ *     --allow-env=GLOBUS_SDK_ENVIRONMENT,GLOBUS_SDK_SERVICE_URL_AUTH,GLOBUS_SDK_SERVICE_URL_GROUPS,GLOBUS_SDK_HTTP_TIMEOUT \
+ *     scripts/list_groups_noapp.ts
+ *
+ * A variable it may not read counts as unset. Another environment or a local
+ * fake Globus needs `--allow-net` for its hosts instead.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { AccessTokenAuthorizer, GroupsClient, NativeAppAuthClient } from "../lib/mod.ts";
+import {
+  CliError,
+  groupsAsCsv,
+  groupsAsJson,
+  interactiveLogin,
+  type Io,
+  processIo,
+  runCli,
+  TUTORIAL_CLIENT_ID,
+  UsageError,
+} from "./_cli.ts";
+
+const HELP = `Usage: list_groups_noapp.ts [--format csv|json] [--client-id ID]
+
+Log in to Globus (copy-paste login) and list your groups.
+  --format csv|json   output format (default csv: ID,Name,Roles)
+  --client-id ID      your own native app's client id (default: the tutorial's)
+  -h, --help          this text
+`;
+
+/** Runs the script with `args` on `io`; returns the exit status. */
+export function main(args: string[], io: Io = processIo): Promise<number> {
+  return runCli(async () => {
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args,
+        options: {
+          format: { type: "string", default: "csv" },
+          "client-id": { type: "string", default: TUTORIAL_CLIENT_ID },
+          help: { type: "boolean", short: "h" },
+        },
+      }));
+    } catch (error) {
+      throw new UsageError(`${(error as Error).message}; see --help`);
+    }
+    if (values.help) return await io.out(HELP);
+    if (values.format !== "csv" && values.format !== "json") {
+      throw new UsageError(`--format must be csv or json, not "${values.format}"`);
+    }
+
+    // 1. A native-app Auth client: no secret, PKCE login.
+    const authClient = new NativeAppAuthClient(values["client-id"]);
+
+    // 2. Log in: print the URL, read the code, exchange it for tokens.
+    const tokens = await interactiveLogin(authClient, io, { refreshTokens: false });
+
+    // 3. Take the Groups access token and wrap it in an authorizer.
+    const groupsTokens = tokens.byResourceServer[GroupsClient.resourceServer];
+    if (groupsTokens === undefined) {
+      throw new CliError("Globus Auth returned no token for Globus Groups");
+    }
+    const authorizer = new AccessTokenAuthorizer(groupsTokens.access_token);
+
+    // 4. List my groups and print them.
+    const groupsClient = new GroupsClient({ authorizer });
+    const groups = await groupsClient.getMyGroups();
+    await io.out(values.format === "json" ? groupsAsJson(groups) : groupsAsCsv(groups));
+  }, io);
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

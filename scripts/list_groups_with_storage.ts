@@ -1,0 +1,177 @@
+#!/usr/bin/env -S deno run --allow-net=auth.globus.org,groups.api.globus.org --allow-env=HOME,GLOBUS_SDK_ENVIRONMENT,GLOBUS_SDK_SERVICE_URL_AUTH,GLOBUS_SDK_SERVICE_URL_GROUPS,GLOBUS_SDK_HTTP_TIMEOUT --allow-read --allow-write
+/**
+ * List my Globus groups as CSV, keeping the login between runs: the Globus
+ * SDK tutorial "How to Create A Minimal Script without GlobusApp", second
+ * example (`list_groups_noapp_with_storage.py`).
+ *
+ * Tokens live in `~/.list-my-globus-groups-tokens.json`, in the Python SDK's
+ * `JSONTokenStorage` format, so this script and the Python one share a login.
+ * The first run logs in (asking for refresh tokens); later runs use the
+ * stored tokens and renew the access token when it expires, writing the new
+ * tokens back. A login that Globus no longer accepts is dropped and a new
+ * login starts, as on a first run.
+ *
+ * Permissions (the narrowest that work against Globus; the shebang cannot
+ * name `$HOME`, so it is broader):
+ *
+ *   T="$HOME/.list-my-globus-groups-tokens.json"
+ *   deno run --allow-net=auth.globus.org,groups.api.globus.org \
+ *     --allow-env=HOME,GLOBUS_SDK_ENVIRONMENT,GLOBUS_SDK_SERVICE_URL_AUTH,GLOBUS_SDK_SERVICE_URL_GROUPS,GLOBUS_SDK_HTTP_TIMEOUT \
+ *     --allow-read="$T,$T.lock,$T.tmp" --allow-write="$T,$T.lock,$T.tmp" \
+ *     scripts/list_groups_with_storage.ts
+ *
+ * The `.lock` file serialises processes sharing the token file; `.tmp` is
+ * where a new version is written before it atomically replaces the old one.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import {
+  GroupsClient,
+  JSONTokenStorage,
+  NativeAppAuthClient,
+  readEnv,
+  RefreshTokenAuthorizer,
+  RefreshTokenRejectedError,
+  type TokenStorageData,
+} from "../lib/mod.ts";
+import {
+  CliError,
+  groupsAsCsv,
+  groupsAsJson,
+  interactiveLogin,
+  type Io,
+  processIo,
+  runCli,
+  TUTORIAL_CLIENT_ID,
+  UsageError,
+} from "./_cli.ts";
+
+/** The tutorial's token file name, in the home directory. */
+const TOKEN_FILE_NAME = ".list-my-globus-groups-tokens.json";
+
+const HELP = `Usage: list_groups_with_storage.ts [options]
+
+List your Globus groups, logging in only when no stored login works.
+  --token-file PATH   where tokens are kept (default ~/${TOKEN_FILE_NAME})
+  --format csv|json   output format (default csv: ID,Name,Roles)
+  --force-login       log in again even if a stored login exists
+  --logout            revoke the stored tokens at Globus Auth and remove them
+  --client-id ID      your own native app's client id (default: the tutorial's)
+  -h, --help          this text
+`;
+
+/** Runs the script with `args` on `io`; returns the exit status. */
+export function main(args: string[], io: Io = processIo): Promise<number> {
+  const context: { tokenFile?: string } = {};
+  return runCli(
+    async () => {
+      let values;
+      try {
+        ({ values } = parseArgs({
+          args,
+          options: {
+            "token-file": { type: "string" },
+            format: { type: "string", default: "csv" },
+            "force-login": { type: "boolean", default: false },
+            logout: { type: "boolean", default: false },
+            "client-id": { type: "string", default: TUTORIAL_CLIENT_ID },
+            help: { type: "boolean", short: "h" },
+          },
+        }));
+      } catch (error) {
+        throw new UsageError(`${(error as Error).message}; see --help`);
+      }
+      if (values.help) return await io.out(HELP);
+      if (values.format !== "csv" && values.format !== "json") {
+        throw new UsageError(`--format must be csv or json, not "${values.format}"`);
+      }
+      const home = readEnv("HOME");
+      if (values["token-file"] === undefined && !home) {
+        throw new UsageError("HOME is not set (or not readable); give --token-file PATH");
+      }
+      const tokenFile = values["token-file"] ?? `${home}/${TOKEN_FILE_NAME}`;
+      context.tokenFile = tokenFile;
+
+      // 1. A native-app Auth client and the JSON token storage.
+      const authClient = new NativeAppAuthClient(values["client-id"]);
+      const tokenStorage = new JSONTokenStorage(tokenFile);
+      const resourceServer = GroupsClient.resourceServer;
+
+      if (values.logout) return await logout(authClient, tokenStorage, io);
+
+      // 2. Log in only if there is no stored login with a refresh token.
+      const login = async (): Promise<TokenStorageData> => {
+        const tokens = await interactiveLogin(authClient, io, { refreshTokens: true });
+        await tokenStorage.storeTokenResponse(tokens);
+        await io.err(`\nLogged in. Tokens saved to ${tokenFile}\n`);
+        return usableLogin(await tokenStorage.getTokenData(resourceServer), tokenFile);
+      };
+      const stored = values["force-login"] ? null : await tokenStorage.getTokenData(resourceServer);
+      let tokenData = stored?.refreshToken ? stored : await login();
+
+      // 3. A refresh-token authorizer: it renews the access token when it
+      //    expires and writes the new tokens back to the storage (the tutorial's
+      //    on_refresh=token_storage.store_token_response, made safe for several
+      //    processes sharing the file).
+      const listGroups = (data: TokenStorageData) => {
+        const authorizer = new RefreshTokenAuthorizer(data.refreshToken!, authClient, {
+          accessToken: data.accessToken,
+          expiresAt: data.expiresAtSeconds,
+          tokenStorage,
+          resourceServer,
+        });
+        return new GroupsClient({ authorizer }).getMyGroups();
+      };
+
+      // 4. List my groups. A stored login that Globus no longer accepts is
+      //    dropped and replaced by a new one, as on a first run.
+      let groups;
+      try {
+        groups = await listGroups(tokenData);
+      } catch (error) {
+        if (!(error instanceof RefreshTokenRejectedError)) throw error;
+        await tokenStorage.removeTokenData(resourceServer);
+        await io.err(
+          "The stored Globus login has expired or been revoked; it was removed. Log in again.\n",
+        );
+        tokenData = await login();
+        groups = await listGroups(tokenData);
+      }
+      await io.out(values.format === "json" ? groupsAsJson(groups) : groupsAsCsv(groups));
+    },
+    io,
+    context,
+  );
+}
+
+/** A stored record that the script can use, or a clear error naming the file. */
+function usableLogin(data: TokenStorageData | null, tokenFile: string): TokenStorageData {
+  if (data?.refreshToken) return data;
+  throw new CliError(
+    `Globus Auth returned no refresh token for Globus Groups, so ${tokenFile} cannot keep the login`,
+  );
+}
+
+/** Revokes the stored tokens at Auth, then removes them from the file. */
+async function logout(
+  authClient: NativeAppAuthClient,
+  tokenStorage: JSONTokenStorage,
+  io: Io,
+): Promise<void> {
+  const records = await tokenStorage.getTokenDataByResourceServer();
+  for (const [resourceServer, record] of Object.entries(records)) {
+    if (record.refreshToken) await authClient.oauth2RevokeToken(record.refreshToken);
+    await authClient.oauth2RevokeToken(record.accessToken);
+    await tokenStorage.removeTokenData(resourceServer);
+  }
+  const count = Object.keys(records).length;
+  await io.err(
+    count === 0
+      ? `Not logged in: no tokens stored in ${tokenStorage.path}\n`
+      : `Logged out: revoked and removed ${count} token record(s) from ${tokenStorage.path}\n`,
+  );
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

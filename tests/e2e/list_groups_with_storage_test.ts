@@ -1,0 +1,252 @@
+import assert from "node:assert/strict";
+import { GroupsScopes } from "../../lib/mod.ts";
+import { runScript, startFakeGlobus, TUTORIAL_CLIENT_ID } from "../../lib/testing/mod.ts";
+import {
+  ALICE_CSV,
+  lastErrorLine,
+  runWithStorage,
+  scriptCalls,
+  storageFlags,
+  tempHome,
+  WITH_STORAGE,
+} from "./_harness.ts";
+
+const RS = "groups.api.globus.org";
+
+interface StoredRecord {
+  "access_token": string;
+  "refresh_token"?: string;
+  "expires_at_seconds": number;
+  scope: string;
+}
+
+async function readRecord(tokenFile: string): Promise<StoredRecord> {
+  const doc = JSON.parse(await Deno.readTextFile(tokenFile));
+  assert.equal(doc.format_version, "2.0");
+  return doc.data.DEFAULT[RS];
+}
+
+/** Makes the stored access token look expired to the script (and to the fake). */
+async function expireStoredLogin(fake: { expireAllAccessTokens(): void }, tokenFile: string) {
+  fake.expireAllAccessTokens();
+  const doc = JSON.parse(await Deno.readTextFile(tokenFile));
+  doc.data.DEFAULT[RS].expires_at_seconds = Math.trunc(Date.now() / 1000) - 10;
+  await Deno.writeTextFile(tokenFile, JSON.stringify(doc));
+}
+
+Deno.test("list_groups_with_storage.ts logs in once, stores the tokens 0600, and the second run needs no login", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  const first = await runWithStorage(fake, home, [{ username: "alice" }]);
+  assert.equal(first.status, 0, first.stderr);
+  assert.equal(first.stdout, ALICE_CSV);
+  assert.match(new URL(first.authorizeUrls[0]!).search, /access_type=offline/);
+  assert.match(first.stderr, new RegExp(`Logged in\\. Tokens saved to ${home.tokenFile}\\n$`));
+  assert.deepEqual(scriptCalls(fake), [
+    "POST /v2/oauth2/token authorization_code 200",
+    "GET /v2/groups/my_groups 200",
+  ]);
+  assert.equal((await Deno.stat(home.tokenFile)).mode! & 0o777, 0o600);
+  const text = await Deno.readTextFile(home.tokenFile);
+  assert.match(text, /^\{"data": \{"DEFAULT": \{"groups\.api\.globus\.org": \{"resource_server": /);
+  assert.ok(!text.endsWith("\n"), "Python writes no trailing newline");
+  assert.equal((await readRecord(home.tokenFile)).scope, GroupsScopes.viewMyGroupsAndMemberships);
+
+  fake.clearLog();
+  const second = await runWithStorage(fake, home);
+  assert.equal(second.status, 0, second.stderr);
+  assert.equal(second.stdout, ALICE_CSV);
+  assert.equal(second.stderr, "");
+  assert.deepEqual(scriptCalls(fake), ["GET /v2/groups/my_groups 200"]);
+});
+
+Deno.test("list_groups_with_storage.ts refreshes an expired access token once and writes the file back", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  assert.equal((await runWithStorage(fake, home, [{ username: "alice" }])).status, 0);
+  const before = await readRecord(home.tokenFile);
+  await expireStoredLogin(fake, home.tokenFile);
+
+  fake.clearLog();
+  const run = await runWithStorage(fake, home);
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout, ALICE_CSV);
+  assert.deepEqual(scriptCalls(fake), [
+    "POST /v2/oauth2/token refresh_token 200",
+    "GET /v2/groups/my_groups 200",
+  ]);
+  const after = await readRecord(home.tokenFile);
+  assert.notEqual(after.access_token, before.access_token);
+  assert.equal(after.refresh_token, before.refresh_token, "no rotation: the same refresh token");
+  assert.ok(after.expires_at_seconds > Date.now() / 1000 + 3600);
+  assert.equal((await Deno.stat(home.tokenFile)).mode! & 0o777, 0o600);
+});
+
+Deno.test("list_groups_with_storage.ts keeps a rotated refresh token, and the next refresh uses it", async () => {
+  await using fake = await startFakeGlobus({ rotateRefreshTokens: true });
+  await using home = await tempHome();
+  assert.equal((await runWithStorage(fake, home, [{ username: "alice" }])).status, 0);
+  const original = await readRecord(home.tokenFile);
+
+  await expireStoredLogin(fake, home.tokenFile);
+  assert.equal((await runWithStorage(fake, home)).status, 0);
+  const rotated = await readRecord(home.tokenFile);
+  assert.notEqual(rotated.refresh_token, original.refresh_token);
+
+  // The old refresh token is dead now: only the stored new one can work.
+  await expireStoredLogin(fake, home.tokenFile);
+  fake.clearLog();
+  const third = await runWithStorage(fake, home);
+  assert.equal(third.status, 0, third.stderr);
+  assert.deepEqual(scriptCalls(fake), [
+    "POST /v2/oauth2/token refresh_token 200",
+    "GET /v2/groups/my_groups 200",
+  ]);
+});
+
+Deno.test("list_groups_with_storage.ts drops a revoked login and logs in again as on a first run", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  assert.equal((await runWithStorage(fake, home, [{ username: "alice" }])).status, 0);
+  const old = await readRecord(home.tokenFile);
+  await expireStoredLogin(fake, home.tokenFile);
+  fake.revokeAllRefreshTokens();
+
+  fake.clearLog();
+  const run = await runWithStorage(fake, home, [{ username: "alice" }]);
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout, ALICE_CSV);
+  assert.match(
+    run.stderr,
+    /^The stored Globus login has expired or been revoked; it was removed\. Log in again\.\n/,
+  );
+  assert.deepEqual(scriptCalls(fake), [
+    "POST /v2/oauth2/token refresh_token 400",
+    "POST /v2/oauth2/token authorization_code 200",
+    "GET /v2/groups/my_groups 200",
+  ]);
+  assert.notEqual((await readRecord(home.tokenFile)).refresh_token, old.refresh_token);
+});
+
+Deno.test("list_groups_with_storage.ts refuses a corrupt or foreign token file and leaves it untouched", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  for (
+    const [content, problem] of [
+      ['{"data": {"DEFAULT": ', /not valid JSON/],
+      ['{"data": {}, "format_version": "3.0", "globus-sdk.version": "9"}', /format/],
+      [
+        '{"data": {"DEFAULT": {"groups.api.globus.org": {"resource_server": "groups.api.globus.org", "scope": "s", "access_token": 5, "expires_at_seconds": 1}}}, "format_version": "2.0", "globus-sdk.version": "4.9.0"}',
+        /access_token/,
+      ],
+    ] as const
+  ) {
+    await Deno.writeTextFile(home.tokenFile, content, { mode: 0o600 });
+    const run = await runWithStorage(fake, home, [{ username: "alice" }]);
+    assert.equal(run.status, 1);
+    const line = lastErrorLine(run);
+    assert.ok(line.startsWith(`error: token file ${home.tokenFile}: `), line);
+    assert.match(line, problem);
+    assert.equal(run.authorizeUrls.length, 0, "no login over a file we cannot read");
+    assert.equal(await Deno.readTextFile(home.tokenFile), content);
+  }
+  assert.deepEqual(scriptCalls(fake), []);
+});
+
+Deno.test("list_groups_with_storage.ts reports a 401 that renewal cannot fix, with the file validly updated", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  assert.equal((await runWithStorage(fake, home, [{ username: "alice" }])).status, 0);
+  const before = await readRecord(home.tokenFile);
+  fake.clearLog();
+  fake.addFault({ pathPrefix: "/v2/groups/my_groups", status: 401, times: 2 });
+  const run = await runWithStorage(fake, home);
+  assert.equal(run.status, 1);
+  assert.match(
+    lastErrorLine(run, [before.access_token, before.refresh_token!]),
+    /^error: Globus rejected the login \(GET .*my_groups 401.*\); log in again$/,
+  );
+  assert.deepEqual(scriptCalls(fake), [
+    "GET /v2/groups/my_groups 401",
+    "POST /v2/oauth2/token refresh_token 200",
+    "GET /v2/groups/my_groups 401",
+  ]);
+  const after = await readRecord(home.tokenFile);
+  assert.notEqual(after.access_token, before.access_token);
+});
+
+Deno.test("eight list_groups_with_storage.ts processes on one expired login all succeed with one refresh", async () => {
+  await using fake = await startFakeGlobus({ rotateRefreshTokens: true });
+  await using home = await tempHome();
+  assert.equal((await runWithStorage(fake, home, [{ username: "alice" }])).status, 0);
+  await expireStoredLogin(fake, home.tokenFile);
+  fake.clearLog();
+  const runs = await Promise.all(Array.from({ length: 8 }, () => runWithStorage(fake, home)));
+  for (const run of runs) {
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, ALICE_CSV);
+  }
+  assert.equal(scriptCalls(fake).filter((c) => c.includes("refresh_token")).length, 1);
+  const record = await readRecord(home.tokenFile);
+  assert.ok(record.expires_at_seconds > Date.now() / 1000);
+});
+
+Deno.test("list_groups_with_storage.ts --logout revokes the stored tokens and removes them", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  assert.equal((await runWithStorage(fake, home, [{ username: "alice" }])).status, 0);
+  fake.clearLog();
+  const run = await runWithStorage(fake, home, [], ["--logout"]);
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(
+    run.stderr,
+    `Logged out: revoked and removed 1 token record(s) from ${home.tokenFile}\n`,
+  );
+  assert.deepEqual(scriptCalls(fake), [
+    "POST /v2/oauth2/token/revoke 200",
+    "POST /v2/oauth2/token/revoke 200",
+  ]);
+  const doc = JSON.parse(await Deno.readTextFile(home.tokenFile));
+  assert.deepEqual(doc.data.DEFAULT, {});
+  // Logged out means the next run asks for a login again.
+  const next = await runWithStorage(fake, home, [{ closeStdin: true }]);
+  assert.equal(next.status, 1);
+  assert.equal(next.authorizeUrls.length, 1);
+});
+
+Deno.test("list_groups_with_storage.ts uses a token file in the Python SDK's exact layout", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  const issued = fake.issueTokens({
+    username: "alice",
+    clientId: TUTORIAL_CLIENT_ID,
+    scopes: [GroupsScopes.viewMyGroupsAndMemberships],
+    offline: true,
+  });
+  // Byte for byte what the Python SDK 4.9.0 writes (reference §5.5), with the fake's tokens.
+  const python =
+    `{"data": {"DEFAULT": {"groups.api.globus.org": {"resource_server": "groups.api.globus.org", "scope": "urn:globus:auth:scope:groups.api.globus.org:view_my_groups_and_memberships", "access_token": "${issued.access_token}", "refresh_token": "${issued.refresh_token}", "expires_at_seconds": ${
+      Math.trunc(Date.now() / 1000) + 172800
+    }, "token_type": "Bearer"}}}, "format_version": "2.0", "globus-sdk.version": "4.9.0"}`;
+  await Deno.writeTextFile(home.tokenFile, python, { mode: 0o600 });
+  fake.clearLog();
+  const run = await runWithStorage(fake, home);
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout, ALICE_CSV);
+  assert.deepEqual(scriptCalls(fake), ["GET /v2/groups/my_groups 200"]);
+  assert.equal(await Deno.readTextFile(home.tokenFile), python, "a read changes nothing");
+});
+
+Deno.test("list_groups_with_storage.ts with stdin closed at the first login writes no file", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  const run = await runScript(fake, {
+    script: WITH_STORAGE,
+    denoFlags: storageFlags(home.tokenFile),
+    env: { HOME: home.home },
+    logins: [{ closeStdin: true }],
+  });
+  assert.equal(run.status, 1);
+  assert.match(lastErrorLine(run), /^error: no code was entered \(standard input closed\)/);
+  await assert.rejects(() => Deno.stat(home.tokenFile), Deno.errors.NotFound);
+});
