@@ -34,7 +34,6 @@ import {
   pythonJsonDumps,
   setOwn,
 } from "./_token_format.ts";
-import { holdingLock } from "./_token_ops.ts";
 import { VERSION } from "./version.ts";
 
 const POSIX = Deno.build.os !== "windows";
@@ -153,7 +152,7 @@ async function createDirectory(path: string): Promise<void> {
  */
 function withFileLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
   const key = queueKey(path);
-  return holdingLock(key, (locked) => inProcessQueue(key, () => lockedCall(path, locked)), fn);
+  return inProcessQueue(key, () => lockedCall(path, fn));
 }
 
 async function openLockFile(path: string): Promise<Deno.FsFile> {

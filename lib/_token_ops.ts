@@ -6,7 +6,6 @@
  * @module
  */
 
-import { AsyncLocalStorage } from "node:async_hooks";
 import { GlobusSDKUsageError } from "./errors.ts";
 import { OAuthRefreshTokenResponse, type OAuthTokenResponse } from "./token_response.ts";
 import type { RenewOptions, TokenStorageData } from "./token_storage.ts";
@@ -128,32 +127,6 @@ export class Operations {
       return { changes, result: structuredClone(renewed) };
     });
   }
-}
-
-/** The locks held by the current async call chain (a storage key each). */
-const heldLocks = new AsyncLocalStorage<ReadonlySet<unknown>>();
-
-/**
- * Runs `fn` holding the exclusive lock `key`, through `acquire` (which queues
- * and locks). A second acquisition of `key` from inside `fn` (say, a renew()
- * callback that writes to the storage it renews) would wait for itself
- * forever; it fails at once with {@linkcode GlobusSDKUsageError} instead.
- */
-export function holdingLock<T>(
-  key: unknown,
-  acquire: (locked: () => Promise<T>) => Promise<T>,
-  fn: () => Promise<T>,
-): Promise<T> {
-  const held = heldLocks.getStore();
-  if (held?.has(key)) {
-    return Promise.reject(
-      new GlobusSDKUsageError(
-        "a token storage was written from inside its own renewTokenData() callback, " +
-          "which would wait for itself: store the response after renewTokenData() returns",
-      ),
-    );
-  }
-  return acquire(() => heldLocks.run(new Set([...(held ?? []), key]), fn));
 }
 
 /** The namespace option, checked; `"DEFAULT"` when absent. */

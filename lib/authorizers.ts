@@ -288,32 +288,32 @@ export class RefreshTokenAuthorizer extends RenewingAuthorizer {
 
   /** One refresh grant; with a shared storage, under its lock. */
   protected async renew(): Promise<{ accessToken: string; expiresAt: number }> {
-    if (this.#storage === undefined) return await this.#refresh(this.#refreshToken);
+    if (this.#storage === undefined) {
+      const response = await this.#refresh(this.#refreshToken);
+      await this.onRefresh?.(response);
+      const entry = this.singleEntry(response, "Possible service error.");
+      return { accessToken: entry.access_token, expiresAt: entry.expires_at_seconds };
+    }
     const { tokenStorage, resourceServer } = this.#storage;
     const stale = this.accessToken;
+    const refreshed: { response?: OAuthTokenResponse } = {};
     const record = await tokenStorage.renewTokenData(
       resourceServer,
-      (current) => this.#refreshResponse(current?.refreshToken ?? this.#refreshToken),
+      async (current) =>
+        refreshed.response = await this.#refresh(current?.refreshToken ?? this.#refreshToken),
       { isUsable: (c) => c.accessToken !== stale && this.isFresh(c.expiresAtSeconds) },
     );
     if (record.refreshToken) this.#refreshToken = record.refreshToken;
+    // Outside the storage's lock: onRefresh may well write to that storage.
+    if (refreshed.response) await this.onRefresh?.(refreshed.response);
     return { accessToken: record.accessToken, expiresAt: record.expiresAtSeconds };
   }
 
-  async #refresh(refreshToken: string) {
-    const entry = this.singleEntry(
-      await this.#refreshResponse(refreshToken),
-      "Possible service error.",
-    );
-    return { accessToken: entry.access_token, expiresAt: entry.expires_at_seconds };
-  }
-
-  async #refreshResponse(refreshToken: string): Promise<OAuthTokenResponse> {
+  /** A refresh grant; keeps the refresh token unless Auth sent a new one (RFC 6749 §6). */
+  async #refresh(refreshToken: string): Promise<OAuthTokenResponse> {
     const response = await this.#authClient.oauth2RefreshToken(refreshToken);
     const entry = this.singleEntry(response, "Possible service error.");
-    // Keep the refresh token unless Auth sent a new one (RFC 6749 §6).
     this.#refreshToken = entry.refresh_token ?? refreshToken;
-    await this.onRefresh?.(response);
     return response;
   }
 }

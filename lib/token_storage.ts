@@ -17,13 +17,7 @@ import {
   recordToData,
   setOwn,
 } from "./_token_format.ts";
-import {
-  type Changes,
-  checkNamespace,
-  holdingLock,
-  Operations,
-  type Records,
-} from "./_token_ops.ts";
+import { type Changes, checkNamespace, Operations, type Records } from "./_token_ops.ts";
 import { isRegularFile, readTokenFile, updateTokenFile } from "./_token_file.ts";
 
 /**
@@ -105,8 +99,8 @@ export interface TokenStorage {
    * {@linkcode TokenStorage.storeTokenResponse} does and returns the new
    * record. If `renew` throws, nothing is written and the error propagates.
    * `renew` runs under the lock, so it must not write to this storage (or
-   * another storage object for the same file): such a write is refused with
-   * {@linkcode GlobusSDKUsageError} rather than waiting for itself forever.
+   * another storage object for the same file): that write would wait for the
+   * lock `renew` holds, forever. Store, if at all, after this returns.
    */
   renewTokenData(
     resourceServer: string,
@@ -151,11 +145,7 @@ export class MemoryTokenStorage implements TokenStorage {
     this.#ops = new Operations({
       read,
       update: <T>(fn: (current: Records) => Promise<{ changes: Changes; result: T }>) =>
-        holdingLock(this.#records, (locked) => {
-          const run = this.#queue.then(locked);
-          this.#queue = run.then(() => {}, () => {});
-          return run;
-        }, async () => {
+        this.#serialize(async () => {
           const { changes, result } = await fn(await read());
           for (const [rs, data] of changes) {
             if (data) this.#records.set(rs, structuredClone(data));
@@ -164,6 +154,13 @@ export class MemoryTokenStorage implements TokenStorage {
           return result;
         }),
     });
+  }
+
+  /** Runs `fn` after every update queued before it. */
+  #serialize<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(fn);
+    this.#queue = run.then(() => {}, () => {});
+    return run;
   }
 
   /** {@inheritDoc TokenStorage.storeTokenResponse} */

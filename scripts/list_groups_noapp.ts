@@ -18,7 +18,6 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { AccessTokenAuthorizer, GroupsClient, NativeAppAuthClient } from "../lib/mod.ts";
 import {
   CliError,
@@ -31,6 +30,7 @@ import {
   TUTORIAL_CLIENT_ID,
   UsageError,
 } from "./_cli.ts";
+import { parseOptions } from "./_args.ts";
 
 const HELP = `Usage: list_groups_noapp.ts [--format csv|json] [--client-id ID]
 
@@ -43,26 +43,23 @@ Log in to Globus (copy-paste login) and list your groups.
 /** Runs the script with `args` on `io`; returns the exit status. */
 export function main(args: string[], io: Io = processIo): Promise<number> {
   return runCli(async () => {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        options: {
-          format: { type: "string", default: "csv" },
-          "client-id": { type: "string", default: TUTORIAL_CLIENT_ID },
-          help: { type: "boolean", short: "h" },
-        },
-      }));
-    } catch (error) {
-      throw new UsageError(`${(error as Error).message}; see --help`);
-    }
+    const options = parseOptions(args, {
+      format: { type: "string" },
+      "client-id": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    });
+    const values = {
+      format: options.format ?? "csv",
+      clientId: options["client-id"] ?? TUTORIAL_CLIENT_ID,
+      help: options.help ?? false,
+    };
     if (values.help) return await io.out(HELP);
     if (values.format !== "csv" && values.format !== "json") {
       throw new UsageError(`--format must be csv or json, not "${values.format}"`);
     }
 
     // 1. A native-app Auth client: no secret, PKCE login.
-    const authClient = new NativeAppAuthClient(values["client-id"]);
+    const authClient = new NativeAppAuthClient(values.clientId);
 
     // 2. Log in: print the URL, read the code, exchange it for tokens.
     const tokens = await interactiveLogin(authClient, io, { refreshTokens: false });

@@ -26,7 +26,6 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import {
   GroupsClient,
   JSONTokenStorage,
@@ -47,6 +46,7 @@ import {
   TUTORIAL_CLIENT_ID,
   UsageError,
 } from "./_cli.ts";
+import { parseOptions } from "./_args.ts";
 
 /** The tutorial's token file name, in the home directory. */
 const TOKEN_FILE_NAME = ".list-my-globus-groups-tokens.json";
@@ -67,35 +67,35 @@ export function main(args: string[], io: Io = processIo): Promise<number> {
   const context: { tokenFile?: string } = {};
   return runCli(
     async () => {
-      let values;
-      try {
-        ({ values } = parseArgs({
-          args,
-          options: {
-            "token-file": { type: "string" },
-            format: { type: "string", default: "csv" },
-            "force-login": { type: "boolean", default: false },
-            logout: { type: "boolean", default: false },
-            "client-id": { type: "string", default: TUTORIAL_CLIENT_ID },
-            help: { type: "boolean", short: "h" },
-          },
-        }));
-      } catch (error) {
-        throw new UsageError(`${(error as Error).message}; see --help`);
-      }
+      const options = parseOptions(args, {
+        "token-file": { type: "string" },
+        format: { type: "string" },
+        "force-login": { type: "boolean" },
+        logout: { type: "boolean" },
+        "client-id": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      });
+      const values = {
+        tokenFile: options["token-file"],
+        format: options.format ?? "csv",
+        forceLogin: options["force-login"] ?? false,
+        logout: options.logout ?? false,
+        clientId: options["client-id"] ?? TUTORIAL_CLIENT_ID,
+        help: options.help ?? false,
+      };
       if (values.help) return await io.out(HELP);
       if (values.format !== "csv" && values.format !== "json") {
         throw new UsageError(`--format must be csv or json, not "${values.format}"`);
       }
       const home = readEnv("HOME");
-      if (values["token-file"] === undefined && !home) {
+      if (values.tokenFile === undefined && !home) {
         throw new UsageError("HOME is not set (or not readable); give --token-file PATH");
       }
-      const tokenFile = values["token-file"] ?? `${home}/${TOKEN_FILE_NAME}`;
+      const tokenFile = values.tokenFile ?? `${home}/${TOKEN_FILE_NAME}`;
       context.tokenFile = tokenFile;
 
       // 1. A native-app Auth client and the JSON token storage.
-      const authClient = new NativeAppAuthClient(values["client-id"]);
+      const authClient = new NativeAppAuthClient(values.clientId);
       const tokenStorage = new JSONTokenStorage(tokenFile);
       const resourceServer = GroupsClient.resourceServer;
 
@@ -108,7 +108,7 @@ export function main(args: string[], io: Io = processIo): Promise<number> {
         await io.err(`\nLogged in. Tokens saved to ${tokenFile}\n`);
         return usableLogin(await tokenStorage.getTokenData(resourceServer), tokenFile);
       };
-      const stored = values["force-login"] ? null : await tokenStorage.getTokenData(resourceServer);
+      const stored = values.forceLogin ? null : await tokenStorage.getTokenData(resourceServer);
       let tokenData = stored?.refreshToken ? stored : await login();
 
       // 3. A refresh-token authorizer: it renews the access token when it

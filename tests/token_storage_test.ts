@@ -723,36 +723,6 @@ for (const kind of ["JSONTokenStorage", "MemoryTokenStorage"]) {
   });
 }
 
-for (const kind of ["JSONTokenStorage", "MemoryTokenStorage"]) {
-  Deno.test(`${kind}.renewTokenData() fails fast when renew() writes to the same storage`, async () => {
-    await inTempDir(async (dir) => {
-      const path = `${dir}/t.json`;
-      const storage = kind === "JSONTokenStorage"
-        ? new JSONTokenStorage(path)
-        : new MemoryTokenStorage();
-      const sameFile = kind === "JSONTokenStorage" ? new JSONTokenStorage(path) : storage;
-      const response = new OAuthRefreshTokenResponse(tokenBody(GROUPS, "NEW"));
-      // Without the guard this would wait for itself forever.
-      await assertRejects(
-        () =>
-          storage.renewTokenData(GROUPS, async () => {
-            await sameFile.storeTokenResponse(response);
-            return response;
-          }, { isUsable: () => false }),
-        GlobusSDKUsageError,
-        "inside its own renewTokenData() callback",
-      );
-      assert.equal(await storage.getTokenData(GROUPS), null, "nothing stored");
-      // The storage is still usable afterwards, also concurrently.
-      await Promise.all([
-        storage.storeTokenResponse(response),
-        storage.renewTokenData(GROUPS, () => Promise.resolve(response), { isUsable: () => true }),
-      ]);
-      assert.equal((await storage.getTokenData(GROUPS))?.accessToken, "NEW");
-    });
-  });
-}
-
 Deno.test("MemoryTokenStorage stores copies per namespace with the same merge rules", async () => {
   const storage = new MemoryTokenStorage({ namespace: "mine" });
   assert.deepEqual(storage.namespace, "mine");

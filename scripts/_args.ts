@@ -1,0 +1,65 @@
+/**
+ * Command-line options of the scripts: `--name value`, `--name=value`,
+ * boolean `--flag`, and one-letter aliases; anything else is a usage error.
+ *
+ * Why not `node:util`'s `parseArgs`: importing any `node:` module boots
+ * Deno's Node compatibility layer, which costs about 7 ms at every start —
+ * a quarter of the whole job's floor (see bench/RESULTS.md). The scripts need
+ * only this much.
+ *
+ * @module
+ */
+
+import { UsageError } from "./_cli.ts";
+
+/** One option: a string that takes a value, or a boolean flag. */
+export interface OptionSpec {
+  /** `string` takes a value; `boolean` does not. */
+  readonly type: "string" | "boolean";
+  /** A one-letter alias, e.g. `h` for `-h`. */
+  readonly short?: string;
+}
+
+/** The parsed values: strings for string options, true for flags given. */
+export type Parsed<S extends Record<string, OptionSpec>> = {
+  [K in keyof S]?: S[K]["type"] extends "string" ? string : boolean;
+};
+
+/**
+ * Parses `args` against `spec`. The last occurrence of an option wins.
+ *
+ * @throws {UsageError} for an unknown option, a missing or unexpected value, or a positional argument.
+ */
+export function parseOptions<S extends Record<string, OptionSpec>>(
+  args: readonly string[],
+  spec: S,
+): Parsed<S> {
+  const values: Record<string, string | boolean> = {};
+  const byShort = new Map(
+    Object.entries(spec).flatMap(([name, o]) => o.short ? [[o.short, name] as const] : []),
+  );
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const long = arg.match(/^--([^=]+)(?:=(.*))?$/s);
+    const name = long ? long[1]! : /^-[^-]$/.test(arg) ? byShort.get(arg[1]!) : undefined;
+    if (name === undefined || !Object.hasOwn(spec, name)) {
+      throw new UsageError(
+        arg.startsWith("-")
+          ? `unknown option ${arg}; see --help`
+          : `unexpected argument "${arg}"; see --help`,
+      );
+    }
+    const inline = long?.[2];
+    if (spec[name]!.type === "boolean") {
+      if (inline !== undefined) throw new UsageError(`--${name} takes no value; see --help`);
+      values[name] = true;
+    } else if (inline !== undefined) {
+      values[name] = inline;
+    } else {
+      const next = args[++i];
+      if (next === undefined) throw new UsageError(`--${name} needs a value; see --help`);
+      values[name] = next;
+    }
+  }
+  return values as Parsed<S>;
+}

@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import type { Group } from "../lib/mod.ts";
+import { parseOptions } from "../scripts/_args.ts";
+import {
+  describeError,
+  groupsAsCsv,
+  groupsAsJson,
+  storagePermissions,
+  UsageError,
+} from "../scripts/_cli.ts";
+import { AuthAPIError, GlobusConnectionError, RefreshTokenRejectedError } from "../lib/mod.ts";
+
+function group(id: string, name: string, roles: string[]): Group {
+  return {
+    id,
+    name,
+    parent_id: null,
+    group_type: "regular",
+    enforce_session: false,
+    session_limit: 0,
+    policies: {},
+    my_memberships: roles.map((role) => ({
+      group_id: id,
+      identity_id: "i",
+      username: "u",
+      role: role as "member",
+      status: "active",
+    })),
+  };
+}
+
+Deno.test("groupsAsCsv() quotes names RFC 4180 style and sorts distinct roles", () => {
+  const csv = groupsAsCsv([
+    group("g1", "plain", ["member"]),
+    group("g2", 'a, "b"\nc', ["member", "admin", "member", "manager"]),
+    group("g3", "Ünïcødé", []),
+  ]);
+  assert.equal(
+    csv,
+    'ID,Name,Roles\ng1,"plain",member\ng2,"a, ""b""\nc",admin|manager|member\ng3,"Ünïcødé",\n',
+  );
+  assert.equal(groupsAsCsv([]), "ID,Name,Roles\n");
+});
+
+Deno.test("groupsAsJson() gives id, name and sorted roles", () => {
+  assert.deepEqual(JSON.parse(groupsAsJson([group("g", "n", ["member", "admin"])])), [
+    { id: "g", name: "n", roles: ["admin", "member"] },
+  ]);
+});
+
+Deno.test("parseOptions() reads long, inline, short and boolean options and refuses the rest", () => {
+  const spec = {
+    format: { type: "string" },
+    logout: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  } as const;
+  assert.deepEqual(parseOptions(["--format", "json", "--logout", "-h"], spec), {
+    format: "json",
+    logout: true,
+    help: true,
+  });
+  assert.deepEqual(parseOptions(["--format=a=b"], spec), { format: "a=b" });
+  assert.deepEqual(parseOptions([], spec), {});
+  const usage = (args: string[], message: string) =>
+    assert.throws(
+      () => parseOptions(args, spec),
+      (e: unknown) => e instanceof UsageError && e.message === message,
+    );
+  usage(["--nope"], "unknown option --nope; see --help");
+  usage(["-x"], "unknown option -x; see --help");
+  usage(["stray"], 'unexpected argument "stray"; see --help');
+  usage(["--format"], "--format needs a value; see --help");
+  usage(["--logout=yes"], "--logout takes no value; see --help");
+  usage(["--constructor"], "unknown option --constructor; see --help");
+});
+
+Deno.test("storagePermissions() grants the token file, its lock and its temp file only", () => {
+  assert.deepEqual(storagePermissions("/h/t.json", "127.0.0.1"), [
+    "--allow-net=127.0.0.1",
+    "--allow-env=HOME,GLOBUS_SDK_ENVIRONMENT,GLOBUS_SDK_SERVICE_URL_AUTH,GLOBUS_SDK_SERVICE_URL_GROUPS,GLOBUS_SDK_HTTP_TIMEOUT",
+    "--allow-read=/h/t.json,/h/t.json.lock,/h/t.json.tmp",
+    "--allow-write=/h/t.json,/h/t.json.lock,/h/t.json.tmp",
+  ]);
+});
+
+Deno.test("deno.json's list-groups tasks carry exactly the documented permissions", async () => {
+  const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
+  const T = "$HOME/.list-my-globus-groups-tokens.json";
+  assert.equal(
+    config.tasks["list-groups-with-storage"],
+    `deno run ${storagePermissions(T).join(" ")} scripts/list_groups_with_storage.ts`,
+  );
+});
+
+Deno.test("describeError() gives one actionable line per failure kind", () => {
+  const rejected = new RefreshTokenRejectedError(
+    new AuthAPIError({
+      method: "POST",
+      url: "https://auth/v2/oauth2/token",
+      httpStatus: 400,
+      httpReason: "Bad Request",
+      headers: new Headers({ "content-type": "application/json" }),
+      text: '{"error":"invalid_grant"}',
+    }),
+  );
+  assert.equal(
+    describeError(rejected, { tokenFile: "/h/t.json" }),
+    "the stored Globus login has expired or been revoked; log in again (remove /h/t.json or run with --logout)",
+  );
+  assert.equal(
+    describeError(new GlobusConnectionError("GET https://g/ failed: Connection refused")),
+    "could not reach Globus: GET https://g/ failed: Connection refused; check the network connection (and GLOBUS_SDK_SERVICE_URL_* if set)",
+  );
+  assert.equal(describeError(new Error("boom\n  at x")), "unexpected failure: boom");
+});
