@@ -8,8 +8,13 @@
 
 import { GlobusSDKUsageError } from "./errors.ts";
 import { OAuthRefreshTokenResponse, type OAuthTokenResponse } from "./token_response.ts";
-import type { RenewOptions, TokenStorageData } from "./token_storage.ts";
-import { checkedData, isObject } from "./_token_format.ts";
+import { checkedData, isObject, type TokenStorageData } from "./_token_format.ts";
+
+/** Options of `TokenStorage.renewTokenData()`. */
+export interface RenewOptions {
+  /** Whether the stored record can still be used (e.g. it expires more than a minute from now). */
+  isUsable: (current: TokenStorageData) => boolean;
+}
 
 /** Records of one namespace, by resource server. */
 export type Records = Record<string, TokenStorageData>;

@@ -16,50 +16,19 @@ import {
   own,
   recordToData,
   setOwn,
+  type TokenStorageData,
 } from "./_token_format.ts";
-import { type Changes, checkNamespace, Operations, type Records } from "./_token_ops.ts";
+import {
+  type Changes,
+  checkNamespace,
+  Operations,
+  type Records,
+  type RenewOptions,
+} from "./_token_ops.ts";
 import { isRegularFile, readTokenFile, updateTokenFile } from "./_token_file.ts";
 
-/**
- * The tokens stored for one resource server. Python: `TokenStorageData`. On
- * disk the fields have Python's snake_case names; null fields are omitted.
- *
- * @example
- * ```ts
- * import type { TokenStorageData } from "./token_storage.ts";
- * const data: TokenStorageData = {
- *   resourceServer: "groups.api.globus.org", identityId: null,
- *   scope: "urn:globus:auth:scope:groups.api.globus.org:view_my_groups_and_memberships",
- *   accessToken: "AT", refreshToken: "RT", expiresAtSeconds: 1796183373, tokenType: "Bearer",
- *   extra: {},
- * };
- * console.log(data.expiresAtSeconds * 1000 > Date.now());
- * ```
- */
-export interface TokenStorageData {
-  /** The service the tokens are for, e.g. `groups.api.globus.org`. */
-  resourceServer: string;
-  /** The Globus identity (id_token `sub`) that logged in, when known. */
-  identityId: string | null;
-  /** Space-separated scopes of the access token. */
-  scope: string;
-  /** The access token. */
-  accessToken: string;
-  /** The refresh token, if there is one. */
-  refreshToken: string | null;
-  /** When the access token expires, in integer POSIX seconds. */
-  expiresAtSeconds: number;
-  /** Normally `"Bearer"`. */
-  tokenType: string | null;
-  /** Fields this SDK does not know, kept and written back unchanged. */
-  extra: Record<string, unknown>;
-}
-
-/** Options of {@linkcode TokenStorage.renewTokenData}. */
-export interface RenewOptions {
-  /** Whether the stored record can still be used (e.g. it expires more than a minute from now). */
-  isUsable: (current: TokenStorageData) => boolean;
-}
+export type { TokenStorageData } from "./_token_format.ts";
+export type { RenewOptions } from "./_token_ops.ts";
 
 /**
  * Where tokens are kept, per namespace and resource server.

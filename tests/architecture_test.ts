@@ -1,0 +1,102 @@
+/**
+ * The rules of ARCHITECTURE.md that a machine can check: no import cycles
+ * (type-only imports included), library code that neither prints nor exits
+ * nor boots Node compatibility, a fake Globus that does not test lib against
+ * itself, and scripts that use the public entry only.
+ */
+
+import assert from "node:assert/strict";
+
+const ROOT = new URL("../", import.meta.url);
+
+interface Edge {
+  from: string;
+  to: string;
+}
+
+/** Local import edges (code and type) of the graph rooted at `entry`, as paths relative to the repo. */
+async function importEdges(entry: string): Promise<Edge[]> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", new URL(entry, ROOT).pathname],
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  const graph = JSON.parse(new TextDecoder().decode(out.stdout));
+  const rel = (s: string) => s.startsWith(ROOT.href) ? s.slice(ROOT.href.length) : s;
+  const edges: Edge[] = [];
+  for (const module of graph.modules as { specifier: string; dependencies?: unknown[] }[]) {
+    for (const dep of (module.dependencies ?? []) as Record<string, { specifier: string }>[]) {
+      for (const kind of ["code", "type"]) {
+        const target = dep[kind]?.specifier;
+        if (target) edges.push({ from: rel(module.specifier), to: rel(target) });
+      }
+    }
+  }
+  return edges;
+}
+
+function findCycle(edges: Edge[]): string[] | undefined {
+  const next = new Map<string, string[]>();
+  for (const { from, to } of edges) next.set(from, [...(next.get(from) ?? []), to]);
+  const state = new Map<string, "open" | "done">();
+  const path: string[] = [];
+  const visit = (node: string): string[] | undefined => {
+    if (state.get(node) === "done") return undefined;
+    if (state.get(node) === "open") return [...path.slice(path.indexOf(node)), node];
+    state.set(node, "open");
+    path.push(node);
+    for (const to of next.get(node) ?? []) {
+      const cycle = visit(to);
+      if (cycle) return cycle;
+    }
+    path.pop();
+    state.set(node, "done");
+    return undefined;
+  };
+  for (const node of next.keys()) {
+    const cycle = visit(node);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
+
+Deno.test("lib/ and lib/testing/ have no import cycles, type-only imports included", async () => {
+  for (const entry of ["lib/mod.ts", "lib/testing/mod.ts"]) {
+    const edges = await importEdges(entry);
+    assert.ok(edges.length > 20, `${entry}: the graph was read`);
+    assert.equal(findCycle(edges)?.join(" -> "), undefined);
+  }
+});
+
+Deno.test("findCycle() finds a cycle when there is one", () => {
+  assert.deepEqual(
+    findCycle([{ from: "a", to: "b" }, { from: "b", to: "c" }, { from: "c", to: "b" }]),
+    ["b", "c", "b"],
+  );
+});
+
+Deno.test("library code never prints, exits, reads stdin, or imports node: modules", async () => {
+  for await (const entry of Deno.readDir(new URL("lib/", ROOT))) {
+    if (!entry.isFile || !entry.name.endsWith(".ts")) continue;
+    const source = await Deno.readTextFile(new URL(`lib/${entry.name}`, ROOT));
+    // Only code, not the examples in doc comments.
+    const code = source.replace(/\/\*\*[\s\S]*?\*\//g, "");
+    assert.doesNotMatch(code, /\bconsole\.|Deno\.exit|Deno\.stdin|prompt\(/, entry.name);
+    assert.doesNotMatch(code, /from "node:/, entry.name);
+  }
+});
+
+Deno.test("the fake Globus imports nothing from lib but the scope constants", async () => {
+  const edges = await importEdges("lib/testing/mod.ts");
+  const fromTesting = edges.filter((e) =>
+    e.from.startsWith("lib/testing/") && e.to.startsWith("lib/") && !e.to.startsWith("lib/testing/")
+  );
+  assert.deepEqual([...new Set(fromTesting.map((e) => e.to))], ["lib/scopes.ts"]);
+});
+
+Deno.test("the tutorial scripts reach the library through lib/mod.ts only", async () => {
+  for (const script of ["scripts/list_groups_noapp.ts", "scripts/list_groups_with_storage.ts"]) {
+    const edges = await importEdges(script);
+    const intoLib = edges.filter((e) => e.from.startsWith("scripts/") && e.to.startsWith("lib/"));
+    assert.deepEqual([...new Set(intoLib.map((e) => e.to))], ["lib/mod.ts"], script);
+  }
+});
