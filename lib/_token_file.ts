@@ -119,6 +119,26 @@ export async function readTokenFile(path: string): Promise<JsonObject | null> {
   return parseTokenFile(path, bytes);
 }
 
+/**
+ * Sets a token file that others can read to 0600. Returns the mode it had,
+ * or null when there was nothing to do (no file, already private, Windows).
+ */
+export async function makePrivate(path: string): Promise<number | null> {
+  if (!POSIX) return null;
+  const info = await statOrNull(path);
+  const mode = info?.isFile ? (info.mode ?? 0) & 0o777 : 0;
+  if ((mode & 0o077) === 0) return null;
+  try {
+    await Deno.chmod(path, 0o600);
+  } catch (err) {
+    const problem = `is readable by others and cannot be made private (${
+      errorText(err)
+    }); run chmod 600 on it`;
+    throw new TokenStorageError(path, problem, { cause: err });
+  }
+  return mode;
+}
+
 /** In-process queue of writers, per absolute path. */
 const queues = new Map<string, Promise<void>>();
 
@@ -243,9 +263,14 @@ async function writeAtomically(path: string, text: string): Promise<void> {
   await syncDirectory(dirname(path));
 }
 
-/** Makes the rename durable. Best effort: not every platform can open a directory. */
+/**
+ * Makes the rename durable. Best effort: not every platform can open a
+ * directory, and a script granted only the token file's three paths may not
+ * read its directory — asking would raise a permission prompt, so it does not.
+ */
 async function syncDirectory(dir: string): Promise<void> {
   if (!POSIX) return;
+  if (Deno.permissions.querySync({ name: "read", path: dir }).state !== "granted") return;
   try {
     const handle = await Deno.open(dir, { read: true });
     try {

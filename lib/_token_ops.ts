@@ -16,6 +16,16 @@ export interface RenewOptions {
   isUsable: (current: TokenStorageData) => boolean;
 }
 
+/** Options of `TokenStorage.removeTokenData()`. */
+export interface RemoveOptions {
+  /**
+   * Remove the record only if this returns true for it, as read under the
+   * lock: e.g. only if it still holds the refresh token Globus just refused,
+   * so a newer login another process stored meanwhile survives.
+   */
+  readonly onlyIf?: (current: TokenStorageData) => boolean;
+}
+
 /** Records of one namespace, by resource server. */
 export type Records = Record<string, TokenStorageData>;
 /** What a write changes: a new record, or null to remove one. */
@@ -100,11 +110,16 @@ export class Operations {
     return pick(await this.#backend.read(), resourceServer);
   }
 
-  async removeTokenData(resourceServer: string): Promise<boolean> {
+  async removeTokenData(
+    resourceServer: string,
+    options: RemoveOptions = {},
+  ): Promise<boolean> {
+    const wanted = (record: TokenStorageData | null) =>
+      record !== null && (options.onlyIf?.(record) ?? true);
     // Look first without the lock: removing nothing must not create or touch any file (W7).
-    if (pick(await this.#backend.read(), resourceServer) === null) return false;
+    if (!wanted(pick(await this.#backend.read(), resourceServer))) return false;
     return await this.#backend.update((current) => {
-      const found = pick(current, resourceServer) !== null;
+      const found = wanted(pick(current, resourceServer));
       const changes: Changes = new Map(found ? [[resourceServer, null]] : []);
       return Promise.resolve({ changes, result: found });
     });

@@ -141,8 +141,8 @@ export class NativeAppFlowManager implements OAuthFlowManager {
   readonly redirectUri: string;
   /** The `state` sent. */
   readonly state: string;
-  /** The PKCE verifier: secret, sent only with the code exchange. */
-  readonly verifier: string;
+  /** The PKCE verifier: kept private so that printing the flow (or its client) never shows it. */
+  readonly #verifier: string;
   /** Whether refresh tokens are asked for. */
   readonly refreshTokens: boolean;
   /** The named grant, if any. */
@@ -161,9 +161,14 @@ export class NativeAppFlowManager implements OAuthFlowManager {
     this.redirectUri = options.redirectUri ||
       `${options.authBaseUrl.replace(/\/+$/, "")}/v2/web/auth-code`;
     this.state = options.state ?? "_default";
-    this.verifier = options.verifier ?? generateVerifier();
+    this.#verifier = options.verifier ?? generateVerifier();
     this.refreshTokens = options.refreshTokens ?? false;
     this.prefillNamedGrant = options.prefillNamedGrant;
+  }
+
+  /** The PKCE verifier: secret, sent only with the code exchange. */
+  get verifier(): string {
+    return this.#verifier;
   }
 
   /** The authorize URL, with `code_challenge` (S256) and `access_type`. */
@@ -174,7 +179,7 @@ export class NativeAppFlowManager implements OAuthFlowManager {
       ["scope", this.requestedScopes],
       ["state", this.state],
       ["response_type", "code"],
-      ["code_challenge", await s256Challenge(this.verifier)],
+      ["code_challenge", await s256Challenge(this.#verifier)],
       ["code_challenge_method", "S256"],
       ["access_type", this.refreshTokens ? "offline" : "online"],
       ["prefill_named_grant", this.prefillNamedGrant],
@@ -187,7 +192,7 @@ export class NativeAppFlowManager implements OAuthFlowManager {
       ["client_id", this.clientId],
       ["grant_type", "authorization_code"],
       ["code", code],
-      ["code_verifier", this.verifier],
+      ["code_verifier", this.#verifier],
       ["redirect_uri", this.redirectUri],
     ];
   }

@@ -144,9 +144,12 @@ export async function verifyIdToken(
     throw new IdTokenError(`id_token algorithm ${alg} is not accepted`);
   }
   const { keys } = await source.getJwk();
-  const candidates = keys.filter((k) =>
-    k.kty === "RSA" && (header.kid === undefined || (k as { kid?: unknown }).kid === header.kid)
-  );
+  const rsa = keys.filter((k) => k.kty === "RSA");
+  const kidOf = (k: JsonWebKey) => (k as { kid?: unknown }).kid;
+  // The key the token names; failing that, keys that name themselves not at
+  // all (Python's SDK takes keys[0] whatever its kid); the signature decides.
+  const named = rsa.filter((k) => header.kid === undefined || kidOf(k) === header.kid);
+  const candidates = named.length > 0 ? named : rsa.filter((k) => kidOf(k) === undefined);
   if (candidates.length === 0) {
     throw new IdTokenError(`no signing key matches the id_token's kid ${String(header.kid)}`);
   }

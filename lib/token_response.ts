@@ -145,7 +145,8 @@ export class ScopeIndex implements Iterable<string> {
  * `other_tokens` counts as none; a repeated resource server keeps its first
  * entry). Python: `OAuthTokenResponse`.
  *
- * Printing one never shows a token: `toString()` lists resource servers and scopes only.
+ * Printing one never shows a token: `toString()`, `console.log` and `Deno.inspect` list
+ * resource servers and scopes only (the tokens are in `data` and `byResourceServer`).
  *
  * @example
  * ```ts
@@ -211,6 +212,16 @@ export class OAuthTokenResponse {
       throw new GlobusSDKUsageError("this token response was not made by an Auth client");
     }
     return await verifyIdToken(token, this.#idTokenKeys, options);
+  }
+
+  /** What `console.log` and `Deno.inspect` show: the summary, never a token. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.toString();
+  }
+
+  /** The same for Node's `util.inspect`. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
   }
 
   /** A summary without any token: class name, then each resource server and its scopes. */

@@ -23,12 +23,13 @@ import {
   checkNamespace,
   Operations,
   type Records,
+  type RemoveOptions,
   type RenewOptions,
 } from "./_token_ops.ts";
-import { isRegularFile, readTokenFile, updateTokenFile } from "./_token_file.ts";
+import { isRegularFile, makePrivate, readTokenFile, updateTokenFile } from "./_token_file.ts";
 
 export type { TokenStorageData } from "./_token_format.ts";
-export type { RenewOptions } from "./_token_ops.ts";
+export type { RemoveOptions, RenewOptions } from "./_token_ops.ts";
 
 /**
  * Where tokens are kept, per namespace and resource server.
@@ -59,8 +60,8 @@ export interface TokenStorage {
   getTokenDataByResourceServer(): Promise<Record<string, TokenStorageData>>;
   /** The record of one resource server, or null. */
   getTokenData(resourceServer: string): Promise<TokenStorageData | null>;
-  /** Removes a record; true when there was one. */
-  removeTokenData(resourceServer: string): Promise<boolean>;
+  /** Removes a record (if `options.onlyIf` allows it); true when one was removed. */
+  removeTokenData(resourceServer: string, options?: RemoveOptions): Promise<boolean>;
   /**
    * Cross-process safe renewal: under an exclusive lock, re-reads the record;
    * if `isUsable(current)` returns it unchanged (without calling `renew`);
@@ -149,8 +150,8 @@ export class MemoryTokenStorage implements TokenStorage {
     return this.#ops.getTokenData(resourceServer);
   }
   /** {@inheritDoc TokenStorage.removeTokenData} */
-  removeTokenData(resourceServer: string): Promise<boolean> {
-    return this.#ops.removeTokenData(resourceServer);
+  removeTokenData(resourceServer: string, options?: RemoveOptions): Promise<boolean> {
+    return this.#ops.removeTokenData(resourceServer, options);
   }
   /** {@inheritDoc TokenStorage.renewTokenData} */
   renewTokenData(
@@ -253,6 +254,23 @@ export class JSONTokenStorage implements TokenStorage {
   }
 
   /**
+   * Tightens a token file that others can read (mode 0644, say: one the
+   * Python SDK wrote over an existing file keeps its mode) to 0600. Returns
+   * the mode it had when it changed it, or null when there was nothing to
+   * do (no file, already private, or not POSIX). Writes re-apply 0600
+   * anyway; this is for the runs that only read.
+   *
+   * @example
+   * ```ts
+   * import { JSONTokenStorage } from "./token_storage.ts";
+   * console.log(await new JSONTokenStorage("/nonexistent/tokens.json").secureFile()); // null
+   * ```
+   */
+  secureFile(): Promise<number | null> {
+    return makePrivate(this.path);
+  }
+
+  /**
    * The namespaces present in the file, in file order; empty when there is no file.
    *
    * @example
@@ -283,8 +301,8 @@ export class JSONTokenStorage implements TokenStorage {
     return this.#ops.getTokenData(resourceServer);
   }
   /** {@inheritDoc TokenStorage.removeTokenData} */
-  removeTokenData(resourceServer: string): Promise<boolean> {
-    return this.#ops.removeTokenData(resourceServer);
+  removeTokenData(resourceServer: string, options?: RemoveOptions): Promise<boolean> {
+    return this.#ops.removeTokenData(resourceServer, options);
   }
   /** {@inheritDoc TokenStorage.renewTokenData} */
   renewTokenData(

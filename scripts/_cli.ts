@@ -193,7 +193,9 @@ export function describeError(error: unknown, context: { tokenFile?: string } = 
   if (error instanceof TokenStorageError) return error.message;
   if (error instanceof GlobusAPIError) {
     if (error.httpStatus === 401) {
-      return `Globus rejected the login (${error.message}); log in again`;
+      return `Globus rejected the login (${error.message}); log in again${
+        file ? " (run with --force-login)" : ""
+      }`;
     }
     if (error.httpStatus >= 500) {
       return `Globus is not answering properly (${error.message}); try again later`;
@@ -226,7 +228,9 @@ export async function runCli(
     await main();
     return 0;
   } catch (error) {
-    await io.err(`error: ${describeError(error, context)}\n`);
+    // One line, whatever Globus or a path put in the message.
+    const line = describeError(error, context).replace(/\s*[\r\n]+\s*/g, " ");
+    await io.err(`error: ${line}\n`);
     return error instanceof UsageError ? 2 : 1;
   }
 }

@@ -98,6 +98,14 @@ export function main(args: string[], io: Io = processIo): Promise<number> {
       const authClient = new NativeAppAuthClient(values.clientId);
       const tokenStorage = new JSONTokenStorage(tokenFile);
       const resourceServer = GroupsClient.resourceServer;
+      const looseMode = await tokenStorage.secureFile();
+      if (looseMode !== null) {
+        await io.err(
+          `warning: ${tokenFile} was readable by others (mode ${
+            looseMode.toString(8)
+          }); it is now 600\n`,
+        );
+      }
 
       if (values.logout) return await logout(authClient, tokenStorage, io);
 
@@ -132,11 +140,20 @@ export function main(args: string[], io: Io = processIo): Promise<number> {
         groups = await listGroups(tokenData);
       } catch (error) {
         if (!(error instanceof RefreshTokenRejectedError)) throw error;
-        await tokenStorage.removeTokenData(resourceServer);
-        await io.err(
-          "The stored Globus login has expired or been revoked; it was removed. Log in again.\n",
-        );
-        tokenData = await login();
+        // Drop the dead login, unless another process has stored a new one meanwhile.
+        const rejected = tokenData.refreshToken;
+        const removed = await tokenStorage.removeTokenData(resourceServer, {
+          onlyIf: (current) => current.refreshToken === rejected,
+        });
+        const replacement = removed ? null : await tokenStorage.getTokenData(resourceServer);
+        if (replacement?.refreshToken) {
+          tokenData = replacement;
+        } else {
+          await io.err(
+            "The stored Globus login has expired or been revoked; it was removed. Log in again.\n",
+          );
+          tokenData = await login();
+        }
         groups = await listGroups(tokenData);
       }
       await io.out(values.format === "json" ? groupsAsJson(groups) : groupsAsCsv(groups));

@@ -190,10 +190,23 @@ Deno.test("RefreshTokenAuthorizer with a shared storage uses a token another pro
   assert.equal(authorizer.refreshToken, "RT9");
   assert.deepEqual(calls, []);
 
-  // Once that one is stale too, it refreshes with the newest stored refresh token and stores the result.
+  // Another process rotates again: RT10 in the file, with an access token that has expired.
+  await storage.storeTokenDataByResourceServer({
+    [RS]: {
+      resourceServer: RS,
+      identityId: null,
+      scope: SCOPE,
+      accessToken: "AT10",
+      refreshToken: "RT10",
+      expiresAtSeconds: 5_000 + 3600 - 1,
+      tokenType: "Bearer",
+      extra: {},
+    },
+  });
+  // Once AT9 is stale, it refreshes with the newest stored refresh token (not the RT9 it holds).
   clock.advance(3600);
   assert.equal(await authorizer.getAuthorizationHeader(), "Bearer AT1");
-  assert.deepEqual(calls, ["RT9"]);
+  assert.deepEqual(calls, ["RT10"]);
   assert.equal((await storage.getTokenData(RS))?.accessToken, "AT1");
 });
 

@@ -5,6 +5,8 @@ import {
   describeError,
   groupsAsCsv,
   groupsAsJson,
+  noappPermissions,
+  runCli,
   storagePermissions,
   UsageError,
 } from "../scripts/_cli.ts";
@@ -90,6 +92,10 @@ Deno.test("deno.json's list-groups tasks carry exactly the documented permission
     config.tasks["list-groups-with-storage"],
     `deno run ${storagePermissions(T).join(" ")} scripts/list_groups_with_storage.ts`,
   );
+  assert.equal(
+    config.tasks["list-groups"],
+    `deno run ${noappPermissions().join(" ")} scripts/list_groups_noapp.ts`,
+  );
 });
 
 Deno.test("describeError() gives one actionable line per failure kind", () => {
@@ -112,4 +118,22 @@ Deno.test("describeError() gives one actionable line per failure kind", () => {
     "could not reach Globus: GET https://g/ failed: Connection refused; check the network connection (and GLOBUS_SDK_SERVICE_URL_* if set)",
   );
   assert.equal(describeError(new Error("boom\n  at x")), "unexpected failure: boom");
+});
+
+Deno.test("runCli() prints any failure as exactly one line, exit 1, and usage errors with exit 2", async () => {
+  const written: string[] = [];
+  const io = {
+    readLine: () => Promise.resolve(null),
+    out: (t: string) => Promise.resolve(void written.push(`out:${t}`)),
+    err: (t: string) => Promise.resolve(void written.push(`err:${t}`)),
+  };
+  const failing = new GlobusConnectionError("first line\nsecond line\r\n  third");
+  assert.equal(await runCli(() => Promise.reject(failing), io), 1);
+  assert.deepEqual(written, [
+    "err:error: could not reach Globus: first line second line third; check the network connection (and GLOBUS_SDK_SERVICE_URL_* if set)\n",
+  ]);
+  written.length = 0;
+  assert.equal(await runCli(() => Promise.reject(new UsageError("bad flag")), io), 2);
+  assert.deepEqual(written, ["err:error: bad flag\n"]);
+  assert.equal(await runCli(() => Promise.resolve(), io), 0);
 });

@@ -366,3 +366,13 @@ Deno.test("verifyIdToken() refuses a token without a string sub", async () => {
     );
   }
 });
+
+Deno.test("verifyIdToken() falls back to keys without a kid when none has the token's kid", async () => {
+  const c = claims();
+  const token = await sign(c, RS512_KEY, { alg: "RS512", kid: "named-by-token" });
+  const { kid: _, ...anonymous } = RS512_KEY.jwk;
+  assert.deepEqual(await verifyIdToken(token, source([OTHER_512.jwk, anonymous]), { now }), c);
+  // Keys that name another kid are not tried: the message says which kid was missing.
+  const err = await rejection(verifyIdToken(token, source([RS512_KEY.jwk]), { now }));
+  assert.equal(err.message, "no signing key matches the id_token's kid named-by-token");
+});

@@ -846,3 +846,42 @@ Deno.test("JSONTokenStorage.renewTokenData() across eight processes renews exact
     ]);
   });
 });
+
+for (const kind of ["JSONTokenStorage", "MemoryTokenStorage"]) {
+  Deno.test(`${kind}.removeTokenData({ onlyIf }) keeps a record the predicate refuses`, async () => {
+    await inTempDir(async (dir) => {
+      const storage = kind === "JSONTokenStorage"
+        ? new JSONTokenStorage(`${dir}/t.json`)
+        : new MemoryTokenStorage();
+      await storage.storeTokenDataByResourceServer({
+        [GROUPS]: record(GROUPS, "AT", { refreshToken: "RT-new" }),
+      });
+      const onlyIf = (current: TokenStorageData) => current.refreshToken === "RT-old";
+      assert.equal(await storage.removeTokenData(GROUPS, { onlyIf }), false);
+      assert.equal((await storage.getTokenData(GROUPS))?.refreshToken, "RT-new");
+      const onlyNew = (current: TokenStorageData) => current.refreshToken === "RT-new";
+      assert.equal(await storage.removeTokenData(GROUPS, { onlyIf: onlyNew }), true);
+      assert.equal(await storage.getTokenData(GROUPS), null);
+    });
+  });
+}
+
+Deno.test(
+  "JSONTokenStorage.secureFile() makes a file others can read 0600 and reports its old mode",
+  {
+    ignore: !posix,
+  },
+  async () => {
+    await inTempDir(async (dir) => {
+      const path = `${dir}/t.json`;
+      const storage = new JSONTokenStorage(path);
+      assert.equal(await storage.secureFile(), null, "no file: nothing to do");
+      await Deno.writeTextFile(path, REFERENCE_FILE);
+      await Deno.chmod(path, 0o644);
+      assert.equal(await storage.secureFile(), 0o644);
+      assert.equal(await mode(path), 0o600);
+      assert.equal(await storage.secureFile(), null, "already private");
+      assert.equal(await Deno.readTextFile(path), REFERENCE_FILE, "contents untouched");
+    });
+  },
+);

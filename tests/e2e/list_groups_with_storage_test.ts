@@ -164,7 +164,7 @@ Deno.test("list_groups_with_storage.ts reports a 401 that renewal cannot fix, wi
   assert.equal(run.status, 1);
   assert.match(
     lastErrorLine(run, [before.access_token, before.refresh_token!]),
-    /^error: Globus rejected the login \(GET .*my_groups 401.*\); log in again$/,
+    /^error: Globus rejected the login \(GET .*my_groups 401.*\); log in again \(run with --force-login\)$/,
   );
   assert.deepEqual(scriptCalls(fake), [
     "GET /v2/groups/my_groups 401",
@@ -249,4 +249,45 @@ Deno.test("list_groups_with_storage.ts with stdin closed at the first login writ
   assert.equal(run.status, 1);
   assert.match(lastErrorLine(run), /^error: no code was entered \(standard input closed\)/);
   await assert.rejects(() => Deno.stat(home.tokenFile), Deno.errors.NotFound);
+});
+
+Deno.test("list_groups_with_storage.ts makes a token file others can read private, and says so", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  assert.equal((await runWithStorage(fake, home, [{ username: "alice" }])).status, 0);
+  await Deno.chmod(home.tokenFile, 0o644);
+  const run = await runWithStorage(fake, home);
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout, ALICE_CSV);
+  assert.equal(
+    run.stderr,
+    `warning: ${home.tokenFile} was readable by others (mode 644); it is now 600\n`,
+  );
+  assert.equal((await Deno.stat(home.tokenFile)).mode! & 0o777, 0o600);
+});
+
+Deno.test("list_groups_with_storage.ts --force-login logs in again over a working login", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  assert.equal((await runWithStorage(fake, home, [{ username: "alice" }])).status, 0);
+  const before = await readRecord(home.tokenFile);
+  const run = await runWithStorage(fake, home, [{ username: "carol" }], ["--force-login"]);
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.authorizeUrls.length, 1);
+  assert.equal(run.stdout, "ID,Name,Roles\n", "now carol, who is in no group");
+  assert.notEqual((await readRecord(home.tokenFile)).refresh_token, before.refresh_token);
+});
+
+Deno.test("list_groups_with_storage.ts removes a revoked login even when the new login is abandoned", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  assert.equal((await runWithStorage(fake, home, [{ username: "alice" }])).status, 0);
+  await expireStoredLogin(fake, home.tokenFile);
+  fake.revokeAllRefreshTokens();
+  const run = await runWithStorage(fake, home, [{ closeStdin: true }]);
+  assert.equal(run.status, 1);
+  assert.match(run.stderr, /The stored Globus login has expired or been revoked; it was removed/);
+  assert.match(lastErrorLine(run), /^error: no code was entered/);
+  const doc = JSON.parse(await Deno.readTextFile(home.tokenFile));
+  assert.deepEqual(doc.data.DEFAULT, {}, "the dead record is gone");
 });
