@@ -27,6 +27,7 @@ for (const match of xml.matchAll(/<testcase\b[^>]*?(\/>|>([\s\S]*?)<\/testcase>)
   else passed++;
 }
 // Deno's closing line, without colours: "ok | 12 passed | 0 failed (1s)" or "FAILED | …".
+// deno-lint-ignore no-control-regex -- ANSI colour codes start with ESC
 const plain = log.replace(/\x1b\[[0-9;]*m/g, "");
 const denoFailed = [...plain.matchAll(/\|\s*\d+ passed\s*\|\s*(\d+) failed/g)].at(-1)?.[1];
 failed = Math.max(failed, Number(denoFailed ?? 0));
