@@ -10,7 +10,8 @@
 
 import assert from "node:assert/strict";
 import { GroupsScopes } from "../lib/mod.ts";
-import { startFakeGlobus, TUTORIAL_CLIENT_ID } from "../lib/testing/mod.ts";
+import { runScript, startFakeGlobus, TUTORIAL_CLIENT_ID } from "../lib/testing/mod.ts";
+import { storagePermissions } from "../scripts/_cli.ts";
 import { ALICE_CSV, NOAPP, WITH_STORAGE } from "./e2e/_harness.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -127,5 +128,36 @@ Deno.test("the scripts' module graphs load no code or files at run time (deno co
       );
       assert.doesNotMatch(source, /from "(npm|jsr|https?):/, `${file} imports from a registry`);
     }
+  }
+});
+
+Deno.test("deno task bundle's one-file storage script lists groups with the same narrow permissions", async () => {
+  const out = await Deno.makeTempDir({ prefix: "globus-deno-bundle-" });
+  try {
+    const config = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
+    const bundleArgs = (config.tasks.bundle as string).split("&&").map((c) =>
+      c.trim().split(/\s+/).slice(1)
+    );
+    for (const args of bundleArgs) {
+      const o = args.indexOf("-o");
+      args[o + 1] = `${out}/${args[o + 1]!.split("/").pop()}`;
+      const built = await new Deno.Command(Deno.execPath(), { args, cwd: ROOT }).output();
+      assert.equal(built.code, 0, new TextDecoder().decode(built.stderr));
+    }
+    await using fake = await startFakeGlobus();
+    const home = `${out}/home`;
+    const tokenFile = `${home}/.list-my-globus-groups-tokens.json`;
+    await Deno.mkdir(home);
+    const run = await runScript(fake, {
+      script: `${out}/list_groups_with_storage.js`,
+      denoFlags: storagePermissions(tokenFile, "127.0.0.1"),
+      env: { HOME: home },
+      logins: [{ username: "alice" }],
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, ALICE_CSV);
+    assert.equal((await Deno.stat(tokenFile)).mode! & 0o777, 0o600);
+  } finally {
+    await Deno.remove(out, { recursive: true });
   }
 });
