@@ -70,7 +70,9 @@ function mergeResponse(
       ? current[entry.resourceServer]
       : undefined;
     const merged = { ...entry };
-    if (!response.idToken) merged.identityId = old?.identityId ?? null; // W11
+    // A refresh says nothing about who logged in: keep what is known (W11). A
+    // new login without an id_token may be someone else: know nothing then.
+    if (isRefresh && !response.idToken) merged.identityId = old?.identityId ?? null;
     if (isRefresh && merged.refreshToken === null) merged.refreshToken = old?.refreshToken ?? null;
     changes.set(entry.resourceServer, merged);
   }

@@ -541,7 +541,7 @@ Deno.test("JSONTokenStorage works with a bare file name (W6)", async () => {
   });
 });
 
-Deno.test("JSONTokenStorage.storeTokenResponse() keeps the identity id when a refresh carries none", async () => {
+Deno.test("JSONTokenStorage.storeTokenResponse() keeps the identity id across a refresh, not across a new login", async () => {
   await inTempDir(async (dir) => {
     const storage = new JSONTokenStorage(`${dir}/t.json`);
     const login = new FakeLoginResponse(
@@ -559,6 +559,10 @@ Deno.test("JSONTokenStorage.storeTokenResponse() keeps the identity id when a re
     const refreshed = (await storage.getTokenData(GROUPS))!;
     assert.deepEqual([refreshed.accessToken, refreshed.identityId], ["AT-2", SUB]);
     assert.deepEqual((await storage.getTokenData("auth.globus.org"))?.accessToken, "AUTH-AT-1");
+
+    // A new login without an id_token may be someone else: the old identity is not carried over.
+    await storage.storeTokenResponse(new OAuthAuthorizationCodeResponse(tokenBody(GROUPS, "AT-3")));
+    assert.deepEqual((await storage.getTokenData(GROUPS))?.identityId, null);
   });
 });
 
