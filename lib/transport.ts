@@ -212,6 +212,12 @@ export class Transport {
         if (delayMs === undefined) return response;
       } catch (error) {
         if (request.signal?.aborted) throw request.signal.reason;
+        // A missing --allow-net is the caller's to fix, not a network failure: pass it on as it is.
+        if (
+          error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied
+        ) {
+          throw error;
+        }
         const kind = classify(error);
         const retryable = kind === "connect" || (idempotent && kind !== "fatal");
         if (last || !retryable) throw this.#networkError(request, kind, error);

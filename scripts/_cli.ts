@@ -97,6 +97,27 @@ export const processIo: Io = {
   err: (text) => writeAll(Deno.stderr, text),
 };
 
+/**
+ * Fails before any login when Deno has been told not to reach one of these
+ * URLs (e.g. GLOBUS_SDK_ENVIRONMENT=sandbox under --allow-net for the
+ * production hosts): better now than after the person has logged in. A
+ * permission Deno would still ask for on a terminal is left to that prompt.
+ */
+export function requireNetAccess(baseUrls: readonly string[]): void {
+  // Deno can only ask on a terminal; without one, "prompt" means "no".
+  const canAsk = Deno.stdin.isTerminal() && Deno.stderr.isTerminal();
+  const denied = baseUrls.map((u) => new URL(u).host).filter((host) => {
+    const { state } = Deno.permissions.querySync({ name: "net", host });
+    return state === "denied" || (state === "prompt" && !canAsk);
+  });
+  if (denied.length > 0) {
+    throw new UsageError(
+      `missing permission: --allow-net must include ${denied.join(",")} (the Globus services ` +
+        `this environment uses); see the permissions in --help`,
+    );
+  }
+}
+
 /** A usage error of the command line: exit status 2. */
 export class UsageError extends Error {}
 

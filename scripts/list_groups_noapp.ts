@@ -18,14 +18,21 @@
  * @module
  */
 
-import { AccessTokenAuthorizer, GroupsClient, NativeAppAuthClient } from "../lib/mod.ts";
+import {
+  AccessTokenAuthorizer,
+  getServiceUrl,
+  GroupsClient,
+  NativeAppAuthClient,
+} from "../lib/mod.ts";
 import {
   CliError,
   groupsAsCsv,
   groupsAsJson,
   interactiveLogin,
   type Io,
+  noappPermissions,
   processIo,
+  requireNetAccess,
   runCli,
   TUTORIAL_CLIENT_ID,
   UsageError,
@@ -38,6 +45,11 @@ Log in to Globus (copy-paste login) and list your groups.
   --format csv|json   output format (default csv: ID,Name,Roles)
   --client-id ID      your own native app's client id (default: the tutorial's)
   -h, --help          this text
+
+Permissions (the narrowest that work; for another GLOBUS_SDK_ENVIRONMENT or a
+local fake Globus, put its hosts in --allow-net):
+  deno run ${noappPermissions().join(" ")} \\
+    scripts/list_groups_noapp.ts
 `;
 
 /** Runs the script with `args` on `io`; returns the exit status. */
@@ -60,6 +72,7 @@ export function main(args: string[], io: Io = processIo): Promise<number> {
 
     // 1. A native-app Auth client: no secret, PKCE login.
     const authClient = new NativeAppAuthClient(values.clientId);
+    requireNetAccess([authClient.baseUrl, getServiceUrl("groups")]);
 
     // 2. Log in: print the URL, read the code, exchange it for tokens.
     const tokens = await interactiveLogin(authClient, io, { refreshTokens: false });

@@ -27,6 +27,7 @@
  */
 
 import {
+  getServiceUrl,
   GroupsClient,
   JSONTokenStorage,
   NativeAppAuthClient,
@@ -42,7 +43,9 @@ import {
   interactiveLogin,
   type Io,
   processIo,
+  requireNetAccess,
   runCli,
+  storagePermissions,
   TUTORIAL_CLIENT_ID,
   UsageError,
 } from "./_cli.ts";
@@ -60,6 +63,13 @@ List your Globus groups, logging in only when no stored login works.
   --logout            revoke the stored tokens at Globus Auth and remove them
   --client-id ID      your own native app's client id (default: the tutorial's)
   -h, --help          this text
+
+Permissions (the narrowest that work; for another GLOBUS_SDK_ENVIRONMENT or a
+local fake Globus, put its hosts in --allow-net; with --token-file, grant that
+file, its .lock and its .tmp instead):
+  T="$HOME/${TOKEN_FILE_NAME}"
+  deno run ${storagePermissions("$T").join(" ")} \\
+    scripts/list_groups_with_storage.ts
 `;
 
 /** Runs the script with `args` on `io`; returns the exit status. */
@@ -96,6 +106,7 @@ export function main(args: string[], io: Io = processIo): Promise<number> {
 
       // 1. A native-app Auth client and the JSON token storage.
       const authClient = new NativeAppAuthClient(values.clientId);
+      requireNetAccess([authClient.baseUrl, getServiceUrl("groups")]);
       const tokenStorage = new JSONTokenStorage(tokenFile);
       const resourceServer = GroupsClient.resourceServer;
       const looseMode = await tokenStorage.secureFile();

@@ -734,3 +734,17 @@ Deno.test("Transport's default sleep is cut short by the caller's signal (Retry-
   assert.ok(performance.now() - started < 2000);
   assert.deepEqual(calls, [URL_X]);
 });
+
+Deno.test("Transport.request() passes a missing --allow-net on as it is, without retrying", async () => {
+  const { transport, calls, sleeps } = harness([
+    fail(() =>
+      new Deno.errors.NotCapable('Requires net access to "auth.sandbox.globuscs.info:443"')
+    ),
+  ]);
+  await assert.rejects(
+    () => transport.request({ method: "GET", url: URL_X }),
+    (e: unknown) => e instanceof Deno.errors.NotCapable,
+  );
+  assert.equal(calls.length, 1);
+  assert.deepEqual(sleeps, []);
+});

@@ -160,3 +160,34 @@ Deno.test("list_groups_noapp.ts does not retry a 401 from Groups: a static token
   );
   assert.equal(scriptCalls(fake).length, 2);
 });
+
+Deno.test("list_groups_noapp.ts stops before the login when --allow-net does not cover the environment", async () => {
+  await using fake = await startFakeGlobus();
+  const run = await runScript(fake, {
+    script: NOAPP,
+    denoFlags: NOAPP_FLAGS, // 127.0.0.1 only
+    env: {
+      GLOBUS_SDK_SERVICE_URL_AUTH: "",
+      GLOBUS_SDK_SERVICE_URL_GROUPS: "",
+      GLOBUS_SDK_ENVIRONMENT: "sandbox",
+    },
+    logins: [{ username: "alice" }],
+  });
+  assert.equal(run.status, 2);
+  assert.equal(run.authorizeUrls.length, 0, "no login was asked for");
+  assert.equal(
+    lastErrorLine(run),
+    "error: missing permission: --allow-net must include auth.sandbox.globuscs.info,groups.api.sandbox.globuscs.info (the Globus services this environment uses); see the permissions in --help",
+  );
+});
+
+Deno.test("list_groups_noapp.ts --help shows the options and the permissions to run with", async () => {
+  await using fake = await startFakeGlobus();
+  const run = await runScript(fake, { script: NOAPP, args: ["--help"], denoFlags: NOAPP_FLAGS });
+  assert.equal(run.status, 0);
+  assert.match(run.stdout, /^Usage: list_groups_noapp\.ts/);
+  assert.match(
+    run.stdout,
+    /deno run --allow-net=auth\.globus\.org,groups\.api\.globus\.org --allow-env=GLOBUS_SDK_ENVIRONMENT,/,
+  );
+});
