@@ -55,20 +55,8 @@ local fake Globus, put its hosts in --allow-net):
 /** Runs the script with `args` on `io`; returns the exit status. */
 export function main(args: string[], io: Io = processIo): Promise<number> {
   return runCli(async () => {
-    const options = parseOptions(args, {
-      format: { type: "string" },
-      "client-id": { type: "string" },
-      help: { type: "boolean", short: "h" },
-    });
-    const values = {
-      format: options.format ?? "csv",
-      clientId: options["client-id"] ?? TUTORIAL_CLIENT_ID,
-      help: options.help ?? false,
-    };
+    const values = parseCommandLine(args);
     if (values.help) return await io.out(HELP);
-    if (values.format !== "csv" && values.format !== "json") {
-      throw new UsageError(`--format must be csv or json, not "${values.format}"`);
-    }
 
     // 1. A native-app Auth client: no secret, PKCE login.
     const authClient = new NativeAppAuthClient(values.clientId);
@@ -89,6 +77,24 @@ export function main(args: string[], io: Io = processIo): Promise<number> {
     const groups = await groupsClient.getMyGroups();
     await io.out(values.format === "json" ? groupsAsJson(groups) : groupsAsCsv(groups));
   }, io);
+}
+
+/** The command line, with defaults applied and checked. */
+function parseCommandLine(args: string[]) {
+  const options = parseOptions(args, {
+    format: { type: "string" },
+    "client-id": { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  const format = options.format ?? "csv";
+  if (format !== "csv" && format !== "json") {
+    throw new UsageError(`--format must be csv or json, not "${format}"`);
+  }
+  return {
+    format,
+    clientId: options["client-id"] ?? TUTORIAL_CLIENT_ID,
+    help: options.help ?? false,
+  };
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -77,31 +77,9 @@ export function main(args: string[], io: Io = processIo): Promise<number> {
   const context: { tokenFile?: string } = {};
   return runCli(
     async () => {
-      const options = parseOptions(args, {
-        "token-file": { type: "string" },
-        format: { type: "string" },
-        "force-login": { type: "boolean" },
-        logout: { type: "boolean" },
-        "client-id": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      });
-      const values = {
-        tokenFile: options["token-file"],
-        format: options.format ?? "csv",
-        forceLogin: options["force-login"] ?? false,
-        logout: options.logout ?? false,
-        clientId: options["client-id"] ?? TUTORIAL_CLIENT_ID,
-        help: options.help ?? false,
-      };
+      const values = parseCommandLine(args);
       if (values.help) return await io.out(HELP);
-      if (values.format !== "csv" && values.format !== "json") {
-        throw new UsageError(`--format must be csv or json, not "${values.format}"`);
-      }
-      const home = readEnv("HOME");
-      if (values.tokenFile === undefined && !home) {
-        throw new UsageError("HOME is not set (or not readable); give --token-file PATH");
-      }
-      const tokenFile = values.tokenFile ?? `${home}/${TOKEN_FILE_NAME}`;
+      const tokenFile = values.tokenFile;
       context.tokenFile = tokenFile;
 
       // 1. A native-app Auth client and the JSON token storage.
@@ -172,6 +150,35 @@ export function main(args: string[], io: Io = processIo): Promise<number> {
     io,
     context,
   );
+}
+
+/** The command line, with defaults applied and checked. */
+function parseCommandLine(args: string[]) {
+  const options = parseOptions(args, {
+    "token-file": { type: "string" },
+    format: { type: "string" },
+    "force-login": { type: "boolean" },
+    logout: { type: "boolean" },
+    "client-id": { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  const format = options.format ?? "csv";
+  if (format !== "csv" && format !== "json") {
+    throw new UsageError(`--format must be csv or json, not "${format}"`);
+  }
+  const home = readEnv("HOME");
+  const tokenFile = options["token-file"] ?? (home ? `${home}/${TOKEN_FILE_NAME}` : undefined);
+  if (tokenFile === undefined && !options.help) {
+    throw new UsageError("HOME is not set (or not readable); give --token-file PATH");
+  }
+  return {
+    tokenFile: tokenFile ?? "",
+    format,
+    forceLogin: options["force-login"] ?? false,
+    logout: options.logout ?? false,
+    clientId: options["client-id"] ?? TUTORIAL_CLIENT_ID,
+    help: options.help ?? false,
+  };
 }
 
 /** A stored record that the script can use, or a clear error naming the file. */
