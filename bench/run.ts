@@ -16,6 +16,8 @@ import {
   defaultDataset,
   type FakeDataset,
   type FakeGlobus,
+  fakeGroup,
+  fakeMembership,
   runScript,
   startFakeGlobus,
   TUTORIAL_CLIENT_ID,
@@ -49,22 +51,8 @@ function dataset(n: number): FakeDataset {
   base.users.push({ username: BENCH_USER, identityId: BENCH_ID, name: "Bench User", email: "b@x" });
   for (let i = 0; i < n; i++) {
     const id = `be9c0000-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
-    base.groups.push({
-      id,
-      name: i % 7 === 0 ? `Group ${i}, "quoted" ünïcødé` : `Group ${i}`,
-      parent_id: null,
-      group_type: "regular",
-      enforce_session: false,
-      session_limit: 28800,
-      session_timeouts: {},
-      policies: { group_visibility: "private", group_members_visibility: "members" },
-      memberships: [{
-        identity_id: BENCH_ID,
-        username: BENCH_USER,
-        role: ROLES[i % 3]!,
-        status: "active",
-      }],
-    });
+    const name = i % 7 === 0 ? `Group ${i}, "quoted" ünïcødé` : `Group ${i}`;
+    base.groups.push(fakeGroup(id, name, [fakeMembership(BENCH_ID, BENCH_USER, ROLES[i % 3]!)]));
   }
   return base;
 }

@@ -91,7 +91,20 @@ export const DEFAULT_IDS: Readonly<{
 const I = DEFAULT_IDS;
 const G = DEFAULT_IDS.groups;
 
-function group(
+/**
+ * A group with Globus's usual defaults (regular, private, no session rule)
+ * for building data sets; `extra` overrides any field.
+ *
+ * @example A data set where alice is in one more group
+ * ```ts
+ * import { defaultDataset, fakeGroup, fakeMembership, DEFAULT_IDS } from "./mod.ts";
+ * const data = defaultDataset();
+ * data.groups.push(fakeGroup("9a1e0009-0000-4000-8000-00000000a009", "Extra", [
+ *   fakeMembership(DEFAULT_IDS.alice, "alice@globusid.org", "member"),
+ * ]));
+ * ```
+ */
+export function fakeGroup(
   id: string,
   name: string,
   memberships: FakeMembership[],
@@ -112,7 +125,16 @@ function group(
   };
 }
 
-function m(
+/**
+ * One identity's membership, `active` unless said otherwise.
+ *
+ * @example
+ * ```ts
+ * import { fakeMembership } from "./mod.ts";
+ * console.log(fakeMembership("id-1", "u@globusid.org", "admin").status); // "active"
+ * ```
+ */
+export function fakeMembership(
   identityId: string,
   username: string,
   role: FakeMembership["role"],
@@ -159,34 +181,34 @@ export function defaultDataset(): FakeDataset {
       { username: dave, identityId: I.dave, name: "Dave Lister", email: "dave@example.org" },
     ],
     groups: [
-      group(G.alicesLab, "Alice's Lab", [
-        m(I.alice, alice, "admin"),
-        m(I.bob, bob, "member"),
-        m(I.dave, dave, "member", "pending"),
+      fakeGroup(G.alicesLab, "Alice's Lab", [
+        fakeMembership(I.alice, alice, "admin"),
+        fakeMembership(I.bob, bob, "member"),
+        fakeMembership(I.dave, dave, "member", "pending"),
       ]),
-      group(G.physics, 'Physics, Chemistry & "Friends"', [
-        m(I.alice, alice, "member"),
-        m(I.aliceLinked, aliceUni, "manager"),
-        m(I.bob, bob, "member", "invited"),
+      fakeGroup(G.physics, 'Physics, Chemistry & "Friends"', [
+        fakeMembership(I.alice, alice, "member"),
+        fakeMembership(I.aliceLinked, aliceUni, "manager"),
+        fakeMembership(I.bob, bob, "member", "invited"),
       ], {
         policies: { group_visibility: "authenticated", group_members_visibility: "managers" },
       }),
-      group(G.unicode, "Ünïcødé 研究 group", [m(I.alice, alice, "manager")], {
+      fakeGroup(G.unicode, "Ünïcødé 研究 group", [fakeMembership(I.alice, alice, "manager")], {
         parent_id: G.alicesLab,
         group_type: "plus",
         enforce_session: true,
       }),
-      group(G.invitation, "Invitation-only: come in", [
-        m(I.bob, bob, "admin"),
-        m(I.alice, alice, "member", "invited"),
+      fakeGroup(G.invitation, "Invitation-only: come in", [
+        fakeMembership(I.bob, bob, "admin"),
+        fakeMembership(I.alice, alice, "member", "invited"),
       ]),
-      group(G.automation, "Automation service accounts", [
-        m(I.bob, bob, "manager"),
-        m(CONFIDENTIAL_CLIENT_ID, svc, "member"),
+      fakeGroup(G.automation, "Automation service accounts", [
+        fakeMembership(I.bob, bob, "manager"),
+        fakeMembership(CONFIDENTIAL_CLIENT_ID, svc, "member"),
       ]),
-      group(G.bobsPrivate, "Bob's private group", [
-        m(I.bob, bob, "admin"),
-        m(I.dave, dave, "member", "left"),
+      fakeGroup(G.bobsPrivate, "Bob's private group", [
+        fakeMembership(I.bob, bob, "admin"),
+        fakeMembership(I.dave, dave, "member", "left"),
       ]),
     ],
     clients: [

@@ -37,6 +37,8 @@ export {
   CONFIDENTIAL_CLIENT_SECRET,
   DEFAULT_IDS,
   defaultDataset,
+  fakeGroup,
+  fakeMembership,
   TUTORIAL_CLIENT_ID,
 } from "./default_dataset.ts";
 export type { FakeClient, FakeDataset, FakeGroup, FakeMembership, FakeUser } from "./dataset.ts";
