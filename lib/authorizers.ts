@@ -238,6 +238,13 @@ export interface RefreshTokenAuthorizerOptions extends RenewingAuthorizerOptions
   readonly tokenStorage?: TokenStorage;
   /** The resource server of the stored record, with `tokenStorage`. */
   readonly resourceServer?: string;
+  /**
+   * With `tokenStorage`: called when a refresh succeeded but storing its
+   * tokens failed (say, the disk is full). The new tokens are then used for
+   * this process anyway, instead of failing the request. Without it, the
+   * storage error is thrown.
+   */
+  readonly onStoreError?: (error: unknown) => void | Promise<void>;
 }
 
 /**
@@ -256,6 +263,7 @@ export class RefreshTokenAuthorizer extends RenewingAuthorizer {
   #refreshToken: string;
   readonly #authClient: TokenRefresher;
   readonly #storage: { tokenStorage: TokenStorage; resourceServer: string } | undefined;
+  readonly #onStoreError: RefreshTokenAuthorizerOptions["onStoreError"];
 
   /**
    * Keeps the refresh token and the client that redeems it; fetches nothing.
@@ -276,6 +284,7 @@ export class RefreshTokenAuthorizer extends RenewingAuthorizer {
     }
     this.#refreshToken = refreshToken;
     this.#authClient = authClient;
+    this.#onStoreError = options.onStoreError;
     this.#storage = options.tokenStorage && options.resourceServer
       ? { tokenStorage: options.tokenStorage, resourceServer: options.resourceServer }
       : undefined;
@@ -297,12 +306,25 @@ export class RefreshTokenAuthorizer extends RenewingAuthorizer {
     const { tokenStorage, resourceServer } = this.#storage;
     const stale = this.accessToken;
     const refreshed: { response?: OAuthTokenResponse } = {};
-    const record = await tokenStorage.renewTokenData(
-      resourceServer,
-      async (current) =>
-        refreshed.response = await this.#refresh(current?.refreshToken ?? this.#refreshToken),
-      { isUsable: (c) => c.accessToken !== stale && this.isFresh(c.expiresAtSeconds) },
-    );
+    let record: { accessToken: string; refreshToken: string | null; expiresAtSeconds: number };
+    try {
+      record = await tokenStorage.renewTokenData(
+        resourceServer,
+        async (current) =>
+          refreshed.response = await this.#refresh(current?.refreshToken ?? this.#refreshToken),
+        { isUsable: (c) => c.accessToken !== stale && this.isFresh(c.expiresAtSeconds) },
+      );
+    } catch (error) {
+      // Only a failure to store a refresh that worked can be lived with.
+      if (refreshed.response === undefined || this.#onStoreError === undefined) throw error;
+      await this.#onStoreError(error);
+      const entry = this.singleEntry(refreshed.response, "Possible service error.");
+      record = {
+        accessToken: entry.access_token,
+        refreshToken: entry.refresh_token,
+        expiresAtSeconds: entry.expires_at_seconds,
+      };
+    }
     if (record.refreshToken) this.#refreshToken = record.refreshToken;
     // Outside the storage's lock: onRefresh may well write to that storage.
     if (refreshed.response) await this.onRefresh?.(refreshed.response);

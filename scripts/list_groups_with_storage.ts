@@ -38,6 +38,7 @@ import {
 } from "../lib/mod.ts";
 import {
   CliError,
+  describeError,
   groupsAsCsv,
   groupsAsJson,
   interactiveLogin,
@@ -118,6 +119,13 @@ export function main(args: string[], io: Io = processIo): Promise<number> {
           expiresAt: data.expiresAtSeconds,
           tokenStorage,
           resourceServer,
+          // The refresh worked but the file could not be written: go on, and say so.
+          onStoreError: (error) =>
+            io.err(
+              `warning: the renewed tokens could not be saved (${
+                describeError(error)
+              }); the next run may need a new login\n`,
+            ),
         });
         return new GroupsClient({ authorizer }).getMyGroups();
       };

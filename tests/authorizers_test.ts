@@ -10,6 +10,8 @@ import {
   OAuthTokenResponse,
   RefreshTokenAuthorizer,
   type TokenRefresher,
+  type TokenStorage,
+  TokenStorageError,
 } from "../lib/mod.ts";
 
 const RS = "groups.api.globus.org";
@@ -248,4 +250,54 @@ Deno.test("ClientCredentialsAuthorizer renews with the client's scopes and refus
     () => authorizer.getAuthorizationHeader(),
     (e: unknown) => e instanceof GlobusSDKUsageError && /only one resource server/.test(e.message),
   );
+});
+
+Deno.test("RefreshTokenAuthorizer uses a refresh that could not be stored only when onStoreError is given", async () => {
+  const clock = fakeClock(100);
+  const full = new TokenStorageError("/t.json", "cannot write the file (No space left on device)");
+  // A storage whose renewals refresh, then fail to write.
+  const storage = {
+    renewTokenData: async (_rs: string, renew: (c: null) => Promise<OAuthTokenResponse>) => {
+      await renew(null);
+      throw full;
+    },
+  } as unknown as TokenStorage;
+  const reported: unknown[] = [];
+  for (const onStoreError of [undefined, (e: unknown) => void reported.push(e)]) {
+    const { refresher, calls } = fakeRefresher(clock, { rotate: true });
+    const authorizer = new RefreshTokenAuthorizer("RT0", refresher, {
+      now: clock.now,
+      tokenStorage: storage,
+      resourceServer: RS,
+      ...(onStoreError ? { onStoreError } : {}),
+    });
+    if (onStoreError === undefined) {
+      await assert.rejects(() => authorizer.getAuthorizationHeader(), TokenStorageError);
+    } else {
+      assert.equal(await authorizer.getAuthorizationHeader(), "Bearer AT1");
+      assert.equal(authorizer.refreshToken, "RT1", "the rotated token is kept in memory");
+      assert.deepEqual(reported, [full]);
+    }
+    assert.equal(calls.length, 1);
+  }
+});
+
+Deno.test("RefreshTokenAuthorizer does not call onStoreError when the refresh itself failed", async () => {
+  const clock = fakeClock(100);
+  const rejected = new Error("invalid_grant");
+  const storage = {
+    renewTokenData: async (_rs: string, renew: (c: null) => Promise<OAuthTokenResponse>) =>
+      await renew(null),
+  } as unknown as TokenStorage;
+  let reported = 0;
+  const authorizer = new RefreshTokenAuthorizer("RT0", {
+    oauth2RefreshToken: () => Promise.reject(rejected),
+  }, {
+    now: clock.now,
+    tokenStorage: storage,
+    resourceServer: RS,
+    onStoreError: () => void reported++,
+  });
+  await assert.rejects(() => authorizer.getAuthorizationHeader(), (e: unknown) => e === rejected);
+  assert.equal(reported, 0);
 });

@@ -291,3 +291,27 @@ Deno.test("list_groups_with_storage.ts removes a revoked login even when the new
   const doc = JSON.parse(await Deno.readTextFile(home.tokenFile));
   assert.deepEqual(doc.data.DEFAULT, {}, "the dead record is gone");
 });
+
+Deno.test("list_groups_with_storage.ts still lists groups when the renewed tokens cannot be saved, and warns", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  assert.equal((await runWithStorage(fake, home, [{ username: "alice" }])).status, 0);
+  await expireStoredLogin(fake, home.tokenFile);
+  const before = await Deno.readTextFile(home.tokenFile);
+  // The temp file's place is taken by a non-empty directory: the write must fail.
+  await Deno.mkdir(`${home.tokenFile}.tmp`);
+  await Deno.writeTextFile(`${home.tokenFile}.tmp/keep`, "x");
+  fake.clearLog();
+  const run = await runWithStorage(fake, home);
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout, ALICE_CSV);
+  assert.match(
+    run.stderr,
+    /^warning: the renewed tokens could not be saved \(token file .*: cannot write the file .*\); the next run may need a new login\n$/,
+  );
+  assert.deepEqual(scriptCalls(fake), [
+    "POST /v2/oauth2/token refresh_token 200",
+    "GET /v2/groups/my_groups 200",
+  ]);
+  assert.equal(await Deno.readTextFile(home.tokenFile), before, "the old file is left whole");
+});
