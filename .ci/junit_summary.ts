@@ -29,7 +29,9 @@ for (const match of xml.matchAll(/<testcase\b[^>]*?(\/>|>([\s\S]*?)<\/testcase>)
 // Deno's closing line, without colours: "ok | 12 passed | 0 failed (1s)" or "FAILED | …".
 // deno-lint-ignore no-control-regex -- ANSI colour codes start with ESC
 const plain = log.replace(/\x1b\[[0-9;]*m/g, "");
-const denoFailed = [...plain.matchAll(/\|\s*\d+ passed\s*\|\s*(\d+) failed/g)].at(-1)?.[1];
+// "| 3 passed | 0 failed" or, with steps, "| 3 passed (2 steps) | 1 failed (1 step)".
+const denoFailed = [...plain.matchAll(/\|\s*\d+ passed(?: \(\d+ steps?\))?\s*\|\s*(\d+) failed/g)]
+  .at(-1)?.[1];
 failed = Math.max(failed, Number(denoFailed ?? 0));
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 if (failed > 0) Deno.exit(1);

@@ -119,24 +119,30 @@ export async function readTokenFile(path: string): Promise<JsonObject | null> {
   return parseTokenFile(path, bytes);
 }
 
+/** What {@linkcode makePrivate} found and did. */
+export interface ModeFix {
+  /** The permission bits the file had. */
+  readonly mode: number;
+  /** Whether the file is private now (chmod can fail, or be ignored by the file system). */
+  readonly fixed: boolean;
+}
+
 /**
- * Sets a token file that others can read to 0600. Returns the mode it had,
- * or null when there was nothing to do (no file, already private, Windows).
+ * Sets a token file that others can read to 0600, and checks that it took.
+ * Returns null when there was nothing to do (no file, already private,
+ * Windows). Never throws for a chmod that fails: a run that only reads the
+ * file can go on, and the caller says what to do.
  */
-export async function makePrivate(path: string): Promise<number | null> {
+export async function makePrivate(path: string): Promise<ModeFix | null> {
   if (!POSIX) return null;
-  const info = await statOrNull(path);
-  const mode = info?.isFile ? (info.mode ?? 0) & 0o777 : 0;
+  const modeOf = async () => {
+    const info = await statOrNull(path);
+    return info?.isFile ? (info.mode ?? 0) & 0o777 : 0;
+  };
+  const mode = await modeOf();
   if ((mode & 0o077) === 0) return null;
-  try {
-    await Deno.chmod(path, 0o600);
-  } catch (err) {
-    const problem = `is readable by others and cannot be made private (${
-      errorText(err)
-    }); run chmod 600 on it`;
-    throw new TokenStorageError(path, problem, { cause: err });
-  }
-  return mode;
+  await Deno.chmod(path, 0o600).catch(() => {});
+  return { mode, fixed: ((await modeOf()) & 0o077) === 0 };
 }
 
 /** In-process queue of writers, per absolute path. */

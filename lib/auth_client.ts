@@ -66,6 +66,7 @@ export abstract class AuthLoginClient extends BaseClient {
   currentOAuth2FlowManager: OAuthFlowManager | undefined;
   #oidc: { at: number; config: Promise<OpenIdConfiguration> } | undefined;
   #jwk: { at: number; keys: Promise<{ keys: JsonWebKey[] }> } | undefined;
+  readonly #now: () => number;
 
   /**
    * Builds the client; no network I/O.
@@ -76,6 +77,7 @@ export abstract class AuthLoginClient extends BaseClient {
     super("auth", AuthAPIError, options);
     if (!clientId) throw new GlobusSDKUsageError(`Invalid value for client_id. Got "${clientId}"`);
     this.clientId = clientId;
+    this.#now = options.now ?? Date.now;
   }
 
   /** FormFields fields that identify a client without a secret (the native client's `client_id`). */
@@ -165,7 +167,7 @@ export abstract class AuthLoginClient extends BaseClient {
     responseClass: TokenResponseClass<T>,
     options: { idempotent?: boolean } = {},
   ): Promise<T> {
-    const sentAt = Date.now();
+    const sentAt = this.#now();
     const response = await this.request("POST", "/v2/oauth2/token", {
       form,
       idempotent: options.idempotent ?? true,
@@ -175,11 +177,11 @@ export abstract class AuthLoginClient extends BaseClient {
 
   /** Auth's OpenID configuration, cached for an hour. Fetched without credentials. */
   getOpenIdConfiguration(): Promise<OpenIdConfiguration> {
-    if (this.#oidc === undefined || Date.now() - this.#oidc.at > OIDC_CACHE_MS) {
+    if (this.#oidc === undefined || this.#now() - this.#oidc.at > OIDC_CACHE_MS) {
       const config = this.request("GET", "/.well-known/openid-configuration", { authorize: false })
         .then((r) => r.data as OpenIdConfiguration);
       config.catch(() => this.#oidc = undefined);
-      this.#oidc = { at: Date.now(), config };
+      this.#oidc = { at: this.#now(), config };
     }
     return this.#oidc.config;
   }
@@ -190,12 +192,12 @@ export abstract class AuthLoginClient extends BaseClient {
    * to a URL a document names (Python's W23).
    */
   getJwk(): Promise<{ keys: JsonWebKey[] }> {
-    if (this.#jwk === undefined || Date.now() - this.#jwk.at > OIDC_CACHE_MS) {
+    if (this.#jwk === undefined || this.#now() - this.#jwk.at > OIDC_CACHE_MS) {
       const keys = this.getOpenIdConfiguration()
         .then((config) => this.request("GET", config.jwks_uri, { authorize: false }))
         .then((r) => r.data as { keys: JsonWebKey[] });
       keys.catch(() => this.#jwk = undefined);
-      this.#jwk = { at: Date.now(), keys };
+      this.#jwk = { at: this.#now(), keys };
     }
     return this.#jwk.keys;
   }

@@ -26,10 +26,17 @@ import {
   type RemoveOptions,
   type RenewOptions,
 } from "./_token_ops.ts";
-import { isRegularFile, makePrivate, readTokenFile, updateTokenFile } from "./_token_file.ts";
+import {
+  isRegularFile,
+  makePrivate,
+  type ModeFix,
+  readTokenFile,
+  updateTokenFile,
+} from "./_token_file.ts";
 
 export type { TokenStorageData } from "./_token_format.ts";
 export type { RemoveOptions, RenewOptions } from "./_token_ops.ts";
+export type { ModeFix } from "./_token_file.ts";
 
 /**
  * Where tokens are kept, per namespace and resource server.
@@ -255,10 +262,10 @@ export class JSONTokenStorage implements TokenStorage {
 
   /**
    * Tightens a token file that others can read (mode 0644, say: one the
-   * Python SDK wrote over an existing file keeps its mode) to 0600. Returns
-   * the mode it had when it changed it, or null when there was nothing to
-   * do (no file, already private, or not POSIX). Writes re-apply 0600
-   * anyway; this is for the runs that only read.
+   * Python SDK wrote over an existing file keeps its mode) to 0600, and
+   * checks that it took. Returns the mode it had and whether it is private
+   * now, or null when there was nothing to do (no file, already private, or
+   * not POSIX). Writes re-apply 0600 anyway; this is for runs that only read.
    *
    * @example
    * ```ts
@@ -266,7 +273,7 @@ export class JSONTokenStorage implements TokenStorage {
    * console.log(await new JSONTokenStorage("/nonexistent/tokens.json").secureFile()); // null
    * ```
    */
-  secureFile(): Promise<number | null> {
+  secureFile(): Promise<ModeFix | null> {
     return makePrivate(this.path);
   }
 

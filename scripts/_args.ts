@@ -57,7 +57,12 @@ export function parseOptions<S extends Record<string, OptionSpec>>(
       values[name] = inline;
     } else {
       const next = args[++i];
-      if (next === undefined) throw new UsageError(`--${name} needs a value; see --help`);
+      // "--token-file --logout" is a forgotten value, not a file named "--logout".
+      if (next === undefined || (next.startsWith("-") && next !== "-")) {
+        throw new UsageError(
+          `--${name} needs a value (write --${name}=VALUE for one that starts with -); see --help`,
+        );
+      }
       values[name] = next;
     }
   }

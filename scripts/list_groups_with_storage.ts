@@ -88,12 +88,13 @@ export function main(args: string[], io: Io = processIo): Promise<number> {
       requireNetAccess([authClient.baseUrl, getServiceUrl("groups")]);
       const tokenStorage = new JSONTokenStorage(tokenFile);
       const resourceServer = GroupsClient.resourceServer;
-      const looseMode = await tokenStorage.secureFile();
-      if (looseMode !== null) {
+      const loose = await tokenStorage.secureFile();
+      if (loose !== null) {
+        const mode = loose.mode.toString(8);
         await io.err(
-          `warning: ${tokenFile} was readable by others (mode ${
-            looseMode.toString(8)
-          }); it is now 600\n`,
+          loose.fixed
+            ? `warning: ${tokenFile} was readable by others (mode ${mode}); it is now 600\n`
+            : `warning: ${tokenFile} is readable by others (mode ${mode}) and could not be made private; run chmod 600 on it\n`,
         );
       }
 

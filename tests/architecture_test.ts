@@ -100,3 +100,11 @@ Deno.test("the tutorial scripts reach the library through lib/mod.ts only", asyn
     assert.deepEqual([...new Set(intoLib.map((e) => e.to))], ["lib/mod.ts"], script);
   }
 });
+
+Deno.test("nothing the tutorial scripts load imports a node: module (it costs ~7 ms per start)", async () => {
+  for (const script of ["scripts/list_groups_noapp.ts", "scripts/list_groups_with_storage.ts"]) {
+    const edges = await importEdges(script);
+    assert.ok(edges.length > 20, `${script}: the graph was read`);
+    assert.deepEqual(edges.filter((e) => e.to.startsWith("node:")), [], script);
+  }
+});

@@ -10,7 +10,12 @@ import {
   storagePermissions,
   UsageError,
 } from "../scripts/_cli.ts";
-import { AuthAPIError, GlobusConnectionError, RefreshTokenRejectedError } from "../lib/mod.ts";
+import {
+  AuthAPIError,
+  GlobusConnectionError,
+  GroupsAPIError,
+  RefreshTokenRejectedError,
+} from "../lib/mod.ts";
 
 function group(id: string, name: string, roles: string[]): Group {
   return {
@@ -71,7 +76,15 @@ Deno.test("parseOptions() reads long, inline, short and boolean options and refu
   usage(["--nope"], "unknown option --nope; see --help");
   usage(["-x"], "unknown option -x; see --help");
   usage(["stray"], 'unexpected argument "stray"; see --help');
-  usage(["--format"], "--format needs a value; see --help");
+  usage(
+    ["--format"],
+    "--format needs a value (write --format=VALUE for one that starts with -); see --help",
+  );
+  usage(
+    ["--format", "--logout"],
+    "--format needs a value (write --format=VALUE for one that starts with -); see --help",
+  );
+  assert.deepEqual(parseOptions(["--format=-x"], spec), { format: "-x" });
   usage(["--logout=yes"], "--logout takes no value; see --help");
   usage(["--constructor"], "unknown option --constructor; see --help");
 });
@@ -118,6 +131,26 @@ Deno.test("describeError() gives one actionable line per failure kind", () => {
     "could not reach Globus: GET https://g/ failed: Connection refused; check the network connection (and GLOBUS_SDK_SERVICE_URL_* if set)",
   );
   assert.equal(describeError(new Error("boom\n  at x")), "unexpected failure: boom");
+  assert.equal(
+    describeError(new Deno.errors.NotCapable('Requires read access to "/x", run again\nmore')),
+    'missing permission: Requires read access to "/x", run again; run with the permissions shown in --help',
+  );
+  const unauthorized = new GroupsAPIError({
+    method: "GET",
+    url: "https://groups/v2/groups/my_groups",
+    httpStatus: 401,
+    httpReason: "Unauthorized",
+    headers: new Headers(),
+    text: "",
+  });
+  assert.equal(
+    describeError(unauthorized),
+    "Globus rejected the login (GET https://groups/v2/groups/my_groups 401 Unauthorized); log in again",
+  );
+  assert.equal(
+    describeError(unauthorized, { tokenFile: "/h/t.json" }),
+    "Globus rejected the login (GET https://groups/v2/groups/my_groups 401 Unauthorized); log in again (run with --force-login)",
+  );
 });
 
 Deno.test("runCli() prints any failure as exactly one line, exit 1, and usage errors with exit 2", async () => {

@@ -882,7 +882,7 @@ Deno.test(
       assert.equal(await storage.secureFile(), null, "no file: nothing to do");
       await Deno.writeTextFile(path, REFERENCE_FILE);
       await Deno.chmod(path, 0o644);
-      assert.equal(await storage.secureFile(), 0o644);
+      assert.deepEqual(await storage.secureFile(), { mode: 0o644, fixed: true });
       assert.equal(await mode(path), 0o600);
       assert.equal(await storage.secureFile(), null, "already private");
       assert.equal(await Deno.readTextFile(path), REFERENCE_FILE, "contents untouched");

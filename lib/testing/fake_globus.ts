@@ -87,6 +87,11 @@ export interface FakeGlobus extends AsyncDisposable {
   addFault(fault: Fault): void;
   /** Removes every pending fault. */
   clearFaults(): void;
+  /**
+   * How many more requests the pending faults will catch. A test can wait
+   * for 0 to know a delayed request has arrived and is being held.
+   */
+  pendingFaults(): number;
   /** Makes every access token issued so far expired. */
   expireAllAccessTokens(): void;
   /** Revokes every refresh token issued so far. */
@@ -209,6 +214,7 @@ export async function startFakeGlobus(options: FakeGlobusOptions = {}): Promise<
     clearLog: () => void requests.splice(0),
     addFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
+    pendingFaults: () => faults.pending,
     expireAllAccessTokens: () => store.expireAllAccessTokens(),
     revokeAllRefreshTokens: () => store.revokeAllRefreshTokens(),
     setRotateRefreshTokens: (on) => void (store.rotateRefreshTokens = on),

@@ -91,6 +91,11 @@ export class FaultList {
     this.#faults = [];
   }
 
+  /** How many requests the faults still apply to (Infinity when one applies forever). */
+  get pending(): number {
+    return this.#faults.reduce((sum, { left }) => sum + left, 0);
+  }
+
   /** The fault for this request, if any, counting one use of it. */
   take(method: string, path: string): Fault | undefined {
     const i = this.#faults.findIndex(({ fault }) =>

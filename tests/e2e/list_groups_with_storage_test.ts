@@ -315,3 +315,46 @@ Deno.test("list_groups_with_storage.ts still lists groups when the renewed token
   ]);
   assert.equal(await Deno.readTextFile(home.tokenFile), before, "the old file is left whole");
 });
+
+Deno.test("list_groups_with_storage.ts keeps a login another process stored while its own was being refused", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  assert.equal((await runWithStorage(fake, home, [{ username: "alice" }])).status, 0);
+  await expireStoredLogin(fake, home.tokenFile);
+  fake.revokeAllRefreshTokens();
+  // Hold the (doomed) refresh at Auth long enough for "another process" to log in meanwhile.
+  fake.addFault({ pathPrefix: "/v2/oauth2/token", method: "POST", delayMs: 1500 });
+  fake.clearLog();
+  const running = runWithStorage(fake, home); // stdin closed: a new login would fail
+  while (fake.pendingFaults() > 0) await new Promise((r) => setTimeout(r, 10));
+  // The script holds the lock while its refresh is at Auth; the other process waits for it,
+  // then stores its fresh login, as JSONTokenStorage would.
+  const lock = await Deno.open(`${home.tokenFile}.lock`, { read: true, write: true });
+  await lock.lock(true);
+  const fresh = fake.issueTokens({
+    username: "alice",
+    clientId: TUTORIAL_CLIENT_ID,
+    scopes: [GroupsScopes.viewMyGroupsAndMemberships],
+    offline: true,
+  });
+  const doc = JSON.parse(await Deno.readTextFile(home.tokenFile));
+  Object.assign(doc.data.DEFAULT[RS], {
+    access_token: fresh.access_token,
+    refresh_token: fresh.refresh_token,
+    expires_at_seconds: Math.trunc(Date.now() / 1000) + 3600,
+  });
+  // Atomically, as JSONTokenStorage writes (the script may read without the lock).
+  await Deno.writeTextFile(`${home.tokenFile}.other`, JSON.stringify(doc));
+  await Deno.rename(`${home.tokenFile}.other`, home.tokenFile);
+  lock.close();
+
+  const run = await running;
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout, ALICE_CSV);
+  assert.equal(run.authorizeUrls.length, 0, "no new login: the other process's one was used");
+  assert.deepEqual(scriptCalls(fake), [
+    "POST /v2/oauth2/token refresh_token 400",
+    "GET /v2/groups/my_groups 200",
+  ]);
+  assert.equal((await readRecord(home.tokenFile)).refresh_token, fresh.refresh_token);
+});
