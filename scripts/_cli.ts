@@ -193,6 +193,27 @@ export function groupsAsCsv(groups: readonly Group[]): string {
   return rows.join("\n") + "\n";
 }
 
+/** The output formats of `--format`. */
+export type OutputFormat = "csv" | "json";
+
+/**
+ * The `--format` value, `csv` when absent.
+ *
+ * @throws {UsageError} for anything else.
+ */
+export function outputFormat(value: string | undefined): OutputFormat {
+  const format = value ?? "csv";
+  if (format !== "csv" && format !== "json") {
+    throw new UsageError(`--format must be csv or json, not "${format}"`);
+  }
+  return format;
+}
+
+/** The groups in the chosen format. */
+export function formatGroups(groups: readonly Group[], format: OutputFormat): string {
+  return format === "json" ? groupsAsJson(groups) : groupsAsCsv(groups);
+}
+
 /** The same rows as JSON: `[{"id", "name", "roles": [...]}]`. */
 export function groupsAsJson(groups: readonly Group[]): string {
   return JSON.stringify(

@@ -26,16 +26,15 @@ import {
 } from "../lib/mod.ts";
 import {
   CliError,
-  groupsAsCsv,
-  groupsAsJson,
+  formatGroups,
   interactiveLogin,
   type Io,
   noappPermissions,
+  outputFormat,
   processIo,
   requireNetAccess,
   runCli,
   TUTORIAL_CLIENT_ID,
-  UsageError,
 } from "./_cli.ts";
 import { parseOptions } from "./_args.ts";
 
@@ -75,7 +74,7 @@ export function main(args: string[], io: Io = processIo): Promise<number> {
     // 4. List my groups and print them.
     const groupsClient = new GroupsClient({ authorizer });
     const groups = await groupsClient.getMyGroups();
-    await io.out(values.format === "json" ? groupsAsJson(groups) : groupsAsCsv(groups));
+    await io.out(formatGroups(groups, values.format));
   }, io);
 }
 
@@ -86,10 +85,7 @@ function parseCommandLine(args: string[]) {
     "client-id": { type: "string" },
     help: { type: "boolean", short: "h" },
   });
-  const format = options.format ?? "csv";
-  if (format !== "csv" && format !== "json") {
-    throw new UsageError(`--format must be csv or json, not "${format}"`);
-  }
+  const format = outputFormat(options.format);
   return {
     format,
     clientId: options["client-id"] ?? TUTORIAL_CLIENT_ID,

@@ -39,10 +39,10 @@ import {
 import {
   CliError,
   describeError,
-  groupsAsCsv,
-  groupsAsJson,
+  formatGroups,
   interactiveLogin,
   type Io,
+  outputFormat,
   processIo,
   requireNetAccess,
   runCli,
@@ -154,7 +154,7 @@ export function main(args: string[], io: Io = processIo): Promise<number> {
         }
         groups = await listGroups(tokenData);
       }
-      await io.out(values.format === "json" ? groupsAsJson(groups) : groupsAsCsv(groups));
+      await io.out(formatGroups(groups, values.format));
     },
     io,
     context,
@@ -171,10 +171,7 @@ function parseCommandLine(args: string[]) {
     "client-id": { type: "string" },
     help: { type: "boolean", short: "h" },
   });
-  const format = options.format ?? "csv";
-  if (format !== "csv" && format !== "json") {
-    throw new UsageError(`--format must be csv or json, not "${format}"`);
-  }
+  const format = outputFormat(options.format);
   const home = readEnv("HOME");
   const tokenFile = options["token-file"] ?? (home ? `${home}/${TOKEN_FILE_NAME}` : undefined);
   if (tokenFile === undefined && !options.help) {
