@@ -298,45 +298,47 @@ export class RefreshTokenAuthorizer extends RenewingAuthorizer {
   /** One refresh grant; with a shared storage, under its lock. */
   protected async renew(): Promise<{ accessToken: string; expiresAt: number }> {
     if (this.#storage === undefined) {
-      const response = await this.#refresh(this.#refreshToken);
+      const { response, entry } = await this.#refresh(this.#refreshToken);
       await this.onRefresh?.(response);
-      const entry = this.singleEntry(response, "Possible service error.");
       return { accessToken: entry.access_token, expiresAt: entry.expires_at_seconds };
     }
     const { tokenStorage, resourceServer } = this.#storage;
     const stale = this.accessToken;
-    const refreshed: { response?: OAuthTokenResponse } = {};
+    let refreshed: { response: OAuthTokenResponse; entry: TokenData } | undefined;
     let record: { accessToken: string; refreshToken: string | null; expiresAtSeconds: number };
     try {
       record = await tokenStorage.renewTokenData(
         resourceServer,
-        async (current) =>
-          refreshed.response = await this.#refresh(current?.refreshToken ?? this.#refreshToken),
+        async (current) => {
+          refreshed = await this.#refresh(current?.refreshToken ?? this.#refreshToken);
+          return refreshed.response;
+        },
         { isUsable: (c) => c.accessToken !== stale && this.isFresh(c.expiresAtSeconds) },
       );
     } catch (error) {
       // Only a failure to store a refresh that worked can be lived with.
-      if (refreshed.response === undefined || this.#onStoreError === undefined) throw error;
+      if (refreshed === undefined || this.#onStoreError === undefined) throw error;
       await this.#onStoreError(error);
-      const entry = this.singleEntry(refreshed.response, "Possible service error.");
       record = {
-        accessToken: entry.access_token,
-        refreshToken: entry.refresh_token,
-        expiresAtSeconds: entry.expires_at_seconds,
+        accessToken: refreshed.entry.access_token,
+        refreshToken: refreshed.entry.refresh_token,
+        expiresAtSeconds: refreshed.entry.expires_at_seconds,
       };
     }
     if (record.refreshToken) this.#refreshToken = record.refreshToken;
     // Outside the storage's lock: onRefresh may well write to that storage.
-    if (refreshed.response) await this.onRefresh?.(refreshed.response);
+    if (refreshed) await this.onRefresh?.(refreshed.response);
     return { accessToken: record.accessToken, expiresAt: record.expiresAtSeconds };
   }
 
   /** A refresh grant; keeps the refresh token unless Auth sent a new one (RFC 6749 §6). */
-  async #refresh(refreshToken: string): Promise<OAuthTokenResponse> {
+  async #refresh(
+    refreshToken: string,
+  ): Promise<{ response: OAuthTokenResponse; entry: TokenData }> {
     const response = await this.#authClient.oauth2RefreshToken(refreshToken);
     const entry = this.singleEntry(response, "Possible service error.");
     this.#refreshToken = entry.refresh_token ?? refreshToken;
-    return response;
+    return { response, entry };
   }
 }
 
