@@ -21,17 +21,103 @@
  * @module
  */
 
-export * from "./version.ts";
-export * from "./errors.ts";
-export * from "./config.ts";
-export * from "./scopes.ts";
-export * from "./transport.ts";
-export * from "./base_client.ts";
-export * from "./pkce.ts";
-export * from "./jwt.ts";
-export * from "./token_response.ts";
-export * from "./token_storage.ts";
-export * from "./authorizers.ts";
-export * from "./flow_managers.ts";
-export * from "./auth_client.ts";
-export * from "./groups_client.ts";
+export {
+  type APIErrorClass,
+  type APIErrorInit,
+  AuthAPIError,
+  type Authorizer,
+  BaseClient,
+  type BaseClientOptions,
+  type ConfigOptions,
+  DEFAULT_HTTP_TIMEOUT_SECONDS,
+  ENVIRONMENTS,
+  type EnvReader,
+  type ErrorSubdocument,
+  getEnvironmentName,
+  getServiceUrl,
+  GlobusAPIError,
+  GlobusConnectionError,
+  GlobusError,
+  GlobusHTTPResponse,
+  GlobusSDKUsageError,
+  GlobusTimeoutError,
+  GroupsAPIError,
+  NetworkError,
+  readEnv,
+  RefreshTokenRejectedError,
+  type RequestOptions,
+  type ServiceName,
+  TokenStorageError,
+  Transport,
+  type TransportOptions,
+  type TransportRequest,
+  type TransportResponse,
+  VERSION,
+} from "./core/mod.ts";
+export {
+  AuthScopes,
+  type AuthScopesType,
+  GroupsScopes,
+  type GroupsScopesType,
+  type ScopeInput,
+  scopesToString,
+} from "./scopes/mod.ts";
+export {
+  type IdTokenClaims,
+  IdTokenError,
+  type IdTokenKeySource,
+  OAuthAuthorizationCodeResponse,
+  OAuthClientCredentialsResponse,
+  OAuthRefreshTokenResponse,
+  OAuthTokenResponse,
+  type OAuthTokenResponseOptions,
+  type OpenIdConfiguration,
+  ScopeIndex,
+  type TokenData,
+  verifyIdToken,
+} from "./tokens/mod.ts";
+export {
+  JSONTokenStorage,
+  MemoryTokenStorage,
+  type ModeFix,
+  type RemoveOptions,
+  type RenewOptions,
+  type TokenStorage,
+  type TokenStorageData,
+} from "./token_storage/mod.ts";
+export {
+  AccessTokenAuthorizer,
+  BasicAuthorizer,
+  ClientCredentialsAuthorizer,
+  type ClientCredentialsGranter,
+  EXPIRES_ADJUST_SECONDS,
+  NullAuthorizer,
+  RefreshTokenAuthorizer,
+  type RefreshTokenAuthorizerOptions,
+  RenewingAuthorizer,
+  type RenewingAuthorizerOptions,
+  type TokenRefresher,
+} from "./authorizers/mod.ts";
+export {
+  AuthLoginClient,
+  AuthorizationCodeFlowManager,
+  type AuthorizationCodeFlowOptions,
+  type AuthorizeUrlOptions,
+  ConfidentialAppAuthClient,
+  type ConfidentialStartFlowOptions,
+  type FormFields,
+  NativeAppAuthClient,
+  NativeAppFlowManager,
+  type NativeAppFlowOptions,
+  type NativeAppStartFlowOptions,
+  type OAuthFlowManager,
+  type TokenResponseClass,
+} from "./auth/mod.ts";
+export {
+  type GetMyGroupsOptions,
+  type Group,
+  type GroupRole,
+  GroupsClient,
+  type Membership,
+  type MembershipStatus,
+} from "./services/groups/mod.ts";

@@ -74,14 +74,91 @@ Deno.test("findCycle() finds a cycle when there is one", () => {
   );
 });
 
+/**
+ * The floors of lib/, lowest first (ARCHITECTURE.md). A module may import
+ * from its own folder and from folders on lower floors, never from a higher
+ * one; folders on the same floor (the service clients) do not import each
+ * other. `lib/mod.ts` stands on top of everything.
+ */
+const FLOORS: readonly (readonly string[])[] = [
+  ["lib/core/"],
+  ["lib/scopes/"],
+  ["lib/tokens/"],
+  ["lib/token_storage/"],
+  ["lib/authorizers/"],
+  ["lib/auth/"],
+  ["lib/services/groups/", "lib/services/auth/"],
+  ["lib/login_flows/"],
+  ["lib/app/"],
+];
+
+/** The folder of a lib/ module and its floor, or undefined outside the floors. */
+function placeOf(module: string): { folder: string; floor: number } | undefined {
+  for (const [floor, folders] of FLOORS.entries()) {
+    const folder = folders.find((f) => module.startsWith(f));
+    if (folder) return { folder, floor };
+  }
+  return undefined;
+}
+
+Deno.test("every lib/ module imports only from its own folder or from lower floors", async () => {
+  const edges = await importEdges("lib/mod.ts");
+  const seen = new Set<string>();
+  const wrong: string[] = [];
+  for (const { from, to } of edges) {
+    if (!from.startsWith("lib/") || !to.startsWith("lib/") || from === "lib/mod.ts") continue;
+    const a = placeOf(from), b = placeOf(to);
+    if (a) seen.add(a.folder);
+    if (!a || !b) {
+      wrong.push(`${from} -> ${to} (not on a floor)`);
+    } else if (a.folder !== b.folder && b.floor >= a.floor) {
+      wrong.push(`${from} -> ${to}`);
+    }
+  }
+  assert.deepEqual(wrong, []);
+  assert.ok(seen.size >= 7, `the floors were read: ${[...seen].join(", ")}`);
+});
+
+Deno.test("the floor rule rejects an import upward or sideways", () => {
+  const a = placeOf("lib/core/base_client.ts")!, b = placeOf("lib/auth/login_clients.ts")!;
+  assert.ok(b.floor > a.floor);
+  assert.notEqual(
+    placeOf("lib/services/groups/x.ts")!.folder,
+    placeOf("lib/services/auth/x.ts")!.folder,
+  );
+  assert.equal(
+    placeOf("lib/services/groups/x.ts")!.floor,
+    placeOf("lib/services/auth/x.ts")!.floor,
+  );
+  assert.equal(placeOf("lib/elsewhere.ts"), undefined);
+});
+
+/** Every .ts file under `dir` (relative to the repo), recursively. */
+async function tsFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const entry of Deno.readDir(new URL(dir, ROOT))) {
+    if (entry.isDirectory) out.push(...await tsFiles(`${dir}${entry.name}/`));
+    else if (entry.isFile && entry.name.endsWith(".ts")) out.push(`${dir}${entry.name}`);
+  }
+  return out;
+}
+
 Deno.test("library code never prints, exits, reads stdin, or imports node: modules", async () => {
-  for await (const entry of Deno.readDir(new URL("lib/", ROOT))) {
-    if (!entry.isFile || !entry.name.endsWith(".ts")) continue;
-    const source = await Deno.readTextFile(new URL(`lib/${entry.name}`, ROOT));
+  const files = (await tsFiles("lib/")).filter((f) => !f.startsWith("lib/testing/"));
+  assert.ok(files.length > 20, "the library was read");
+  for (const file of files) {
+    const source = await Deno.readTextFile(new URL(file, ROOT));
     // Only code, not the examples in doc comments.
     const code = source.replace(/\/\*\*[\s\S]*?\*\//g, "");
-    assert.doesNotMatch(code, /\bconsole\.|Deno\.exit|Deno\.stdin|prompt\(/, entry.name);
-    assert.doesNotMatch(code, /from "node:/, entry.name);
+    assert.doesNotMatch(code, /\bconsole\.|Deno\.exit|Deno\.stdin|prompt\(/, file);
+    assert.doesNotMatch(code, /from "node:/, file);
+  }
+});
+
+Deno.test("no mod.ts re-exports with export *: every public name is chosen", async () => {
+  for (const file of (await tsFiles("lib/")).filter((f) => f.endsWith("/mod.ts"))) {
+    const source = await Deno.readTextFile(new URL(file, ROOT));
+    assert.doesNotMatch(source, /^export \*/m, file);
   }
 });
 
@@ -90,7 +167,7 @@ Deno.test("the fake Globus imports nothing from lib but the scope constants", as
   const fromTesting = edges.filter((e) =>
     e.from.startsWith("lib/testing/") && e.to.startsWith("lib/") && !e.to.startsWith("lib/testing/")
   );
-  assert.deepEqual([...new Set(fromTesting.map((e) => e.to))], ["lib/scopes.ts"]);
+  assert.deepEqual([...new Set(fromTesting.map((e) => e.to))], ["lib/scopes/scopes.ts"]);
 });
 
 Deno.test("the tutorial scripts reach the library through lib/mod.ts only", async () => {

@@ -4,9 +4,9 @@ import {
   BaseClient,
   GlobusHTTPResponse,
   GroupsAPIError,
-  joinUrl,
   Transport,
 } from "../lib/mod.ts";
+import { joinUrl } from "../lib/core/base_client.ts";
 
 /** A fetch that answers from a script of responses and records each request. */
 function scriptedFetch(answers: Array<() => Response>) {

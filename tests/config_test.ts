@@ -12,8 +12,8 @@ import {
   getEnvironmentName,
   getHttpTimeoutMs,
   getServiceUrl,
-} from "../lib/config.ts";
-import { GlobusSDKUsageError } from "../lib/errors.ts";
+} from "../lib/core/config.ts";
+import { GlobusSDKUsageError } from "../lib/core/errors.ts";
 
 /** An env reader over a fixed map that records every name it is asked for. */
 function fakeEnv(vars: Record<string, string> = {}): EnvReader & { read: string[] } {
@@ -186,7 +186,7 @@ Deno.test("readEnv() returns undefined, without throwing or prompting, for a var
   const dir = await Deno.makeTempDir({ prefix: "globus-deno-readenv-" });
   try {
     const script = `${dir}/probe.ts`;
-    const configUrl = new URL("../lib/config.ts", import.meta.url).href;
+    const configUrl = new URL("../lib/core/config.ts", import.meta.url).href;
     await Deno.writeTextFile(
       script,
       `import { getEnvironmentName, readEnv } from ${JSON.stringify(configUrl)};\n` +

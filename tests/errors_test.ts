@@ -17,7 +17,7 @@ import {
   NetworkError,
   RefreshTokenRejectedError,
   TokenStorageError,
-} from "../lib/errors.ts";
+} from "../lib/core/errors.ts";
 
 const GROUP_URL = "https://groups.api.globus.org/v2/groups/x";
 const TOKEN_URL = "https://auth.globus.org/v2/oauth2/token";

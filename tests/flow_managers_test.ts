@@ -5,9 +5,9 @@
  */
 
 import assert from "node:assert/strict";
-import { GlobusSDKUsageError } from "../lib/errors.ts";
-import { AuthorizationCodeFlowManager, NativeAppFlowManager } from "../lib/flow_managers.ts";
-import { s256Challenge } from "../lib/pkce.ts";
+import { GlobusSDKUsageError } from "../lib/core/errors.ts";
+import { AuthorizationCodeFlowManager, NativeAppFlowManager } from "../lib/auth/flow_managers.ts";
+import { s256Challenge } from "../lib/auth/_pkce.ts";
 
 const CLIENT_ID = "61338d24-54d5-408f-a10d-66c06b59f6d2";
 const AUTH = "https://auth.globus.org/";

@@ -4,13 +4,13 @@
  */
 
 import assert from "node:assert/strict";
-import { GlobusError } from "../lib/errors.ts";
+import { GlobusError } from "../lib/core/errors.ts";
 import {
   IdTokenError,
   type IdTokenKeySource,
   type OpenIdConfiguration,
   verifyIdToken,
-} from "../lib/jwt.ts";
+} from "../lib/tokens/id_token.ts";
 
 const ISSUER = "https://auth.globus.org";
 const CLIENT_ID = "61338d24-54d5-408f-a10d-66c06b59f6d2";

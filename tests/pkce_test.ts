@@ -5,9 +5,9 @@
  */
 
 import assert from "node:assert/strict";
-import { GlobusSDKUsageError } from "../lib/errors.ts";
-import { generateVerifier, s256Challenge, validateVerifier } from "../lib/pkce.ts";
-import { quotePlus, urlencode } from "../lib/urlencode.ts";
+import { GlobusSDKUsageError } from "../lib/core/errors.ts";
+import { generateVerifier, s256Challenge, validateVerifier } from "../lib/auth/_pkce.ts";
+import { quotePlus, urlencode } from "../lib/core/_urlencode.ts";
 
 // ---- challenge vectors ---------------------------------------------------------------
 

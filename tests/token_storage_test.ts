@@ -1,18 +1,18 @@
 import assert from "node:assert/strict";
-import { GlobusSDKUsageError, TokenStorageError } from "../lib/errors.ts";
-import type { IdTokenClaims } from "../lib/jwt.ts";
+import { GlobusSDKUsageError, TokenStorageError } from "../lib/core/errors.ts";
+import type { IdTokenClaims } from "../lib/tokens/id_token.ts";
 import {
   OAuthAuthorizationCodeResponse,
   OAuthRefreshTokenResponse,
   type OAuthTokenResponse,
-} from "../lib/token_response.ts";
+} from "../lib/tokens/token_response.ts";
 import {
   JSONTokenStorage,
   MemoryTokenStorage,
   type TokenStorageData,
-} from "../lib/token_storage.ts";
-import { pythonJsonDumps } from "../lib/_token_format.ts";
-import { VERSION } from "../lib/version.ts";
+} from "../lib/token_storage/token_storage.ts";
+import { pythonJsonDumps } from "../lib/token_storage/_format.ts";
+import { VERSION } from "../lib/core/version.ts";
 
 /** Expects `fn` to reject with an instance of `errorClass` whose message contains `includes`; returns the error. */
 async function assertRejects<E extends Error>(

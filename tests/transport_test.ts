@@ -10,9 +10,9 @@ import {
   GlobusSDKUsageError,
   GlobusTimeoutError,
   NetworkError,
-} from "../lib/errors.ts";
-import { parseRetryAfter, Transport, type TransportOptions } from "../lib/transport.ts";
-import { VERSION } from "../lib/version.ts";
+} from "../lib/core/errors.ts";
+import { parseRetryAfter, Transport, type TransportOptions } from "../lib/core/transport.ts";
+import { VERSION } from "../lib/core/version.ts";
 
 // ---- fakes -------------------------------------------------------------------
 

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { AuthScopes } from "../scopes.ts";
+import { AuthScopes } from "../scopes/scopes.ts";
 import {
   type FakeContext,
   findClient,

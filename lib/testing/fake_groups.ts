@@ -7,7 +7,7 @@
  * @module
  */
 
-import { GroupsScopes } from "../scopes.ts";
+import { GroupsScopes } from "../scopes/scopes.ts";
 import type { FakeGroup, FakeMembership } from "./dataset.ts";
 import type { FakeContext, RequestNote } from "./context.ts";
 import { json, parseBearer, randomToken } from "./http_util.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { AuthScopes } from "../scopes.ts";
+import { AuthScopes } from "../scopes/scopes.ts";
 
 const OIDC_SCOPES: readonly string[] = [AuthScopes.openid, AuthScopes.email, AuthScopes.profile];
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { AuthScopes } from "../scopes.ts";
+import { AuthScopes } from "../scopes/scopes.ts";
 import { randomToken } from "./http_util.ts";
 import { type SigningKey, signJwt } from "./jwt.ts";
 import { groupByResourceServer } from "./scope_rules.ts";

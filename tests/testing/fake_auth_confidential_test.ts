@@ -1,4 +1,4 @@
-import { AuthScopes, GroupsScopes } from "../../lib/scopes.ts";
+import { AuthScopes, GroupsScopes } from "../../lib/scopes/scopes.ts";
 import {
   CONFIDENTIAL_CLIENT_ID,
   CONFIDENTIAL_CLIENT_SECRET,

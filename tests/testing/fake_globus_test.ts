@@ -1,4 +1,4 @@
-import { GroupsScopes } from "../../lib/scopes.ts";
+import { GroupsScopes } from "../../lib/scopes/scopes.ts";
 import { parsePort } from "../../lib/testing/cli.ts";
 import { startFakeGlobus, TUTORIAL_CLIENT_ID } from "../../lib/testing/mod.ts";
 import assert from "node:assert/strict";

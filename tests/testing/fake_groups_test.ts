@@ -1,4 +1,4 @@
-import { GroupsScopes } from "../../lib/scopes.ts";
+import { GroupsScopes } from "../../lib/scopes/scopes.ts";
 import {
   DEFAULT_IDS,
   type FakeGlobus,

@@ -5,8 +5,8 @@
  * @module
  */
 
-import { GlobusSDKUsageError } from "./errors.ts";
-import { type IdTokenClaims, type IdTokenKeySource, verifyIdToken } from "./jwt.ts";
+import { GlobusSDKUsageError } from "../core/errors.ts";
+import { type IdTokenClaims, type IdTokenKeySource, verifyIdToken } from "./id_token.ts";
 
 /**
  * The tokens for one resource server, under Globus's wire names.

@@ -9,8 +9,8 @@
  * @module
  */
 
-import { GlobusSDKUsageError, TokenStorageError } from "./errors.ts";
-import { VERSION } from "./version.ts";
+import { GlobusSDKUsageError, TokenStorageError } from "../core/errors.ts";
+import { VERSION } from "../core/version.ts";
 
 /**
  * The tokens stored for one resource server. Python: `TokenStorageData`. On

@@ -12,13 +12,13 @@
  * @module
  */
 
-import type { Authorizer } from "./base_client.ts";
-import { GlobusSDKUsageError } from "./errors.ts";
-import { type ScopeInput, scopesToString } from "./scopes.ts";
-import type { OAuthTokenResponse, TokenData } from "./token_response.ts";
-import type { TokenStorage } from "./token_storage.ts";
+import type { Authorizer } from "../core/base_client.ts";
+import { GlobusSDKUsageError } from "../core/errors.ts";
+import { type ScopeInput, scopesToString } from "../scopes/scopes.ts";
+import type { OAuthTokenResponse, TokenData } from "../tokens/token_response.ts";
+import type { TokenStorage } from "../token_storage/token_storage.ts";
 
-export type { Authorizer } from "./base_client.ts";
+export type { Authorizer } from "../core/base_client.ts";
 
 /** Renew when less than this many seconds of the access token remain (Python: `EXPIRES_ADJUST_SECONDS`). */
 export const EXPIRES_ADJUST_SECONDS = 60;

@@ -10,8 +10,8 @@
  * @module
  */
 
-import { generateVerifier, s256Challenge, validateVerifier } from "./pkce.ts";
-import { urlencode } from "./urlencode.ts";
+import { generateVerifier, s256Challenge, validateVerifier } from "./_pkce.ts";
+import { urlencode } from "../core/_urlencode.ts";
 
 /**
  * Extra parameters of the authorize URL: Globus session requirements, the

@@ -9,7 +9,7 @@
 import { getServiceUrl, type ServiceName } from "./config.ts";
 import { type APIErrorInit, GlobusAPIError } from "./errors.ts";
 import { Transport, type TransportOptions, type TransportResponse } from "./transport.ts";
-import { urlencode } from "./urlencode.ts";
+import { urlencode } from "./_urlencode.ts";
 
 /**
  * Supplies the `Authorization` header of requests and is told when a service
@@ -133,7 +133,7 @@ export function joinUrl(baseUrl: string, path: string): string {
  *
  * @example A client for a service this SDK does not wrap yet
  * ```ts ignore
- * import { BaseClient, GroupsAPIError } from "./mod.ts";
+ * import { BaseClient, GroupsAPIError } from "../mod.ts";
  * const client = new BaseClient("groups", GroupsAPIError, { authorizer });
  * const res = await client.request("GET", "/v2/preferences");
  * ```

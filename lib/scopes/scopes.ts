@@ -5,7 +5,7 @@
  * @module
  */
 
-import { GlobusSDKUsageError } from "./errors.ts";
+import { GlobusSDKUsageError } from "../core/errors.ts";
 
 /** Builds the URN of a named scope: `urn:globus:auth:scope:<resource server>:<name>`. */
 function urn(resourceServer: string, name: string): string {

@@ -6,9 +6,9 @@
  * @module
  */
 
-import { GlobusSDKUsageError } from "./errors.ts";
-import { OAuthRefreshTokenResponse, type OAuthTokenResponse } from "./token_response.ts";
-import { checkedData, isObject, type TokenStorageData } from "./_token_format.ts";
+import { GlobusSDKUsageError } from "../core/errors.ts";
+import { OAuthRefreshTokenResponse, type OAuthTokenResponse } from "../tokens/token_response.ts";
+import { checkedData, isObject, type TokenStorageData } from "./_format.ts";
 
 /** Options of `TokenStorage.renewTokenData()`. */
 export interface RenewOptions {

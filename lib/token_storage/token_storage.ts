@@ -7,8 +7,8 @@
  * @module
  */
 
-import { GlobusSDKUsageError } from "./errors.ts";
-import type { OAuthTokenResponse } from "./token_response.ts";
+import { GlobusSDKUsageError } from "../core/errors.ts";
+import type { OAuthTokenResponse } from "../tokens/token_response.ts";
 import {
   dataToRecord,
   type JsonObject,
@@ -17,7 +17,7 @@ import {
   recordToData,
   setOwn,
   type TokenStorageData,
-} from "./_token_format.ts";
+} from "./_format.ts";
 import {
   type Changes,
   checkNamespace,
@@ -25,18 +25,18 @@ import {
   type Records,
   type RemoveOptions,
   type RenewOptions,
-} from "./_token_ops.ts";
+} from "./_ops.ts";
 import {
   isRegularFile,
   makePrivate,
   type ModeFix,
   readTokenFile,
   updateTokenFile,
-} from "./_token_file.ts";
+} from "./_file.ts";
 
-export type { TokenStorageData } from "./_token_format.ts";
-export type { RemoveOptions, RenewOptions } from "./_token_ops.ts";
-export type { ModeFix } from "./_token_file.ts";
+export type { TokenStorageData } from "./_format.ts";
+export type { RemoveOptions, RenewOptions } from "./_ops.ts";
+export type { ModeFix } from "./_file.ts";
 
 /**
  * Where tokens are kept, per namespace and resource server.

@@ -26,15 +26,15 @@
  * @module
  */
 
-import { TokenStorageError } from "./errors.ts";
+import { TokenStorageError } from "../core/errors.ts";
 import {
   emptyTokenFile,
   type JsonObject,
   parseTokenFile,
   pythonJsonDumps,
   setOwn,
-} from "./_token_format.ts";
-import { VERSION } from "./version.ts";
+} from "./_format.ts";
+import { VERSION } from "../core/version.ts";
 
 const POSIX = Deno.build.os !== "windows";
 const SEPARATOR = POSIX ? /\/+/g : /[\\/]+/g;

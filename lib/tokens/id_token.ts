@@ -7,14 +7,14 @@
  * @module
  */
 
-import { GlobusError } from "./errors.ts";
+import { GlobusError } from "../core/errors.ts";
 
 /**
  * The claims of a verified `id_token`.
  *
  * @example
  * ```ts
- * import type { IdTokenClaims } from "./jwt.ts";
+ * import type { IdTokenClaims } from "./id_token.ts";
  * function who(claims: IdTokenClaims): string {
  *   return String(claims.preferred_username ?? claims.sub);
  * }
@@ -38,7 +38,7 @@ export interface IdTokenClaims {
  *
  * @example
  * ```ts
- * import type { OpenIdConfiguration } from "./jwt.ts";
+ * import type { OpenIdConfiguration } from "./id_token.ts";
  * const config: OpenIdConfiguration = {
  *   issuer: "https://auth.globus.org", jwks_uri: "https://auth.globus.org/jwk.json",
  * };
@@ -61,7 +61,7 @@ export interface OpenIdConfiguration {
  *
  * @example
  * ```ts
- * import type { IdTokenKeySource } from "./jwt.ts";
+ * import type { IdTokenKeySource } from "./id_token.ts";
  * const source: IdTokenKeySource = {
  *   clientId: "my-client",
  *   getOpenIdConfiguration: () => Promise.resolve({ issuer: "x", jwks_uri: "https://x/jwk" }),
@@ -83,7 +83,7 @@ export interface IdTokenKeySource {
  *
  * @example
  * ```ts
- * import { IdTokenError } from "./jwt.ts";
+ * import { IdTokenError } from "./id_token.ts";
  * console.log(new IdTokenError("id_token has expired").name); // "IdTokenError"
  * ```
  */
@@ -120,7 +120,7 @@ function decodeJsonPart(part: string, what: string): Record<string, unknown> {
  * @throws {IdTokenError} when any check fails.
  * @example
  * ```ts ignore
- * import { verifyIdToken } from "./jwt.ts";
+ * import { verifyIdToken } from "./id_token.ts";
  * const claims = await verifyIdToken(tokens.idToken!, authClient);
  * console.log(claims.sub);
  * ```

@@ -13,7 +13,7 @@
  *
  * @example
  * ```ts
- * import { quotePlus } from "./urlencode.ts";
+ * import { quotePlus } from "./_urlencode.ts";
  * console.log(quotePlus("a b*~")); // "a+b%2A~"
  * ```
  */
@@ -28,7 +28,7 @@ export function quotePlus(value: string): string {
  *
  * @example
  * ```ts
- * import { urlencode } from "./urlencode.ts";
+ * import { urlencode } from "./_urlencode.ts";
  * console.log(urlencode([["scope", "openid email"], ["state", undefined]])); // "scope=openid+email"
  * ```
  */

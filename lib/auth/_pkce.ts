@@ -4,7 +4,7 @@
  * @module
  */
 
-import { GlobusSDKUsageError } from "./errors.ts";
+import { GlobusSDKUsageError } from "../core/errors.ts";
 
 function base64Url(bytes: Uint8Array): string {
   let binary = "";
@@ -19,7 +19,7 @@ function base64Url(bytes: Uint8Array): string {
  * @param random Fills a buffer with random bytes; tests may pass their own.
  * @example
  * ```ts
- * import { generateVerifier } from "./pkce.ts";
+ * import { generateVerifier } from "./_pkce.ts";
  * console.log(generateVerifier().length); // 43
  * ```
  */
@@ -36,7 +36,7 @@ export function generateVerifier(
  * @throws {GlobusSDKUsageError} when it breaks either rule.
  * @example
  * ```ts
- * import { validateVerifier } from "./pkce.ts";
+ * import { validateVerifier } from "./_pkce.ts";
  * validateVerifier("a".repeat(43)); // fine
  * ```
  */
@@ -54,7 +54,7 @@ export function validateVerifier(verifier: string): void {
  *
  * @example RFC 7636, appendix B
  * ```ts
- * import { s256Challenge } from "./pkce.ts";
+ * import { s256Challenge } from "./_pkce.ts";
  * console.log(await s256Challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"));
  * // E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM
  * ```

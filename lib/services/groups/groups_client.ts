@@ -5,9 +5,13 @@
  * @module
  */
 
-import { BaseClient, type BaseClientOptions, type GlobusHTTPResponse } from "./base_client.ts";
-import { GlobusError, GroupsAPIError } from "./errors.ts";
-import { GroupsScopes, type GroupsScopesType } from "./scopes.ts";
+import {
+  BaseClient,
+  type BaseClientOptions,
+  type GlobusHTTPResponse,
+} from "../../core/base_client.ts";
+import { GlobusError, GroupsAPIError } from "../../core/errors.ts";
+import { GroupsScopes, type GroupsScopesType } from "../../scopes/scopes.ts";
 
 /** A role in a group. */
 export type GroupRole = "member" | "manager" | "admin";

@@ -6,24 +6,33 @@
  * @module
  */
 
-import { BasicAuthorizer, NullAuthorizer } from "./authorizers.ts";
-import { BaseClient, type BaseClientOptions, type GlobusHTTPResponse } from "./base_client.ts";
-import { AuthAPIError, GlobusSDKUsageError, RefreshTokenRejectedError } from "./errors.ts";
+import { BasicAuthorizer, NullAuthorizer } from "../authorizers/authorizers.ts";
+import {
+  BaseClient,
+  type BaseClientOptions,
+  type GlobusHTTPResponse,
+} from "../core/base_client.ts";
+import { AuthAPIError, GlobusSDKUsageError, RefreshTokenRejectedError } from "../core/errors.ts";
 import {
   AuthorizationCodeFlowManager,
   type AuthorizeUrlOptions,
   NativeAppFlowManager,
   type OAuthFlowManager,
 } from "./flow_managers.ts";
-import type { OpenIdConfiguration } from "./jwt.ts";
-import { AuthScopes, type AuthScopesType, type ScopeInput, scopesToString } from "./scopes.ts";
+import type { OpenIdConfiguration } from "../tokens/id_token.ts";
+import {
+  AuthScopes,
+  type AuthScopesType,
+  type ScopeInput,
+  scopesToString,
+} from "../scopes/scopes.ts";
 import {
   OAuthAuthorizationCodeResponse,
   OAuthClientCredentialsResponse,
   OAuthRefreshTokenResponse,
   OAuthTokenResponse,
   type OAuthTokenResponseOptions,
-} from "./token_response.ts";
+} from "../tokens/token_response.ts";
 
 /** How long Auth's OpenID configuration and signing keys are reused, in ms. */
 const OIDC_CACHE_MS = 60 * 60 * 1000;
@@ -33,7 +42,7 @@ const OIDC_CACHE_MS = 60 * 60 * 1000;
  *
  * @example
  * ```ts
- * import type { FormFields } from "./auth_client.ts";
+ * import type { FormFields } from "./login_clients.ts";
  * const form: FormFields = [["grant_type", "refresh_token"], ["refresh_token", "RT"]];
  * ```
  */
