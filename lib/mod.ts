@@ -52,6 +52,7 @@ export {
   type TransportOptions,
   type TransportRequest,
   type TransportResponse,
+  UnexpectedResponseError,
   VERSION,
 } from "./core/mod.ts";
 export {

@@ -10,6 +10,7 @@
  * │  ├─ AuthAPIError
  * │  │  └─ RefreshTokenRejectedError   the stored login is dead: log in again
  * │  └─ GroupsAPIError
+ * ├─ UnexpectedResponseError      Globus answered 2xx with a body this SDK cannot use
  * ├─ NetworkError                 no usable answer arrived
  * │  ├─ GlobusTimeoutError
  * │  └─ GlobusConnectionError
@@ -254,6 +255,55 @@ export class RefreshTokenRejectedError extends AuthAPIError {
     super(rejection, { cause: rejection });
     this.message =
       "the stored Globus login has expired or been revoked (Globus Auth answered invalid_grant); log in again";
+  }
+}
+
+/**
+ * Globus answered with a success status, but the body is not what this SDK
+ * expects (not JSON, a field missing or of the wrong type, a number out of
+ * range). Every client raises it from the one place that checks what Globus
+ * sent, so past that place the types are true. `problem` says what was
+ * wrong; the message names the request too: `GET <url>: unexpected answer
+ * from Globus: <problem>`. Nothing from the body but the problem is kept.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { GlobusError, UnexpectedResponseError } from "./errors.ts";
+ *
+ * const err = new UnexpectedResponseError("'expires_in' must be a number", {
+ *   method: "POST",
+ *   url: "https://auth.globus.org/v2/oauth2/token",
+ * });
+ * assert.ok(err instanceof GlobusError);
+ * assert.equal(
+ *   err.message,
+ *   "POST https://auth.globus.org/v2/oauth2/token: unexpected answer from Globus: 'expires_in' must be a number",
+ * );
+ * ```
+ */
+export class UnexpectedResponseError extends GlobusError {
+  /** What was wrong with the answer, in one line. */
+  readonly problem: string;
+  /** The request's method, when known. */
+  readonly method: string | undefined;
+  /** The request's URL, when known. */
+  readonly url: string | undefined;
+  /** The HTTP status of the answer, when known. */
+  readonly httpStatus: number | undefined;
+
+  /** Builds the message from the request (when given) and the problem. */
+  constructor(
+    problem: string,
+    request: { method?: string; url?: string; httpStatus?: number } = {},
+    options?: ErrorOptions,
+  ) {
+    const where = request.method && request.url ? `${request.method} ${request.url}: ` : "";
+    super(`${where}unexpected answer from Globus: ${problem}`, options);
+    this.problem = problem;
+    this.method = request.method;
+    this.url = request.url;
+    this.httpStatus = request.httpStatus;
   }
 }
 

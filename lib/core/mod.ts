@@ -31,6 +31,7 @@ export {
   NetworkError,
   RefreshTokenRejectedError,
   TokenStorageError,
+  UnexpectedResponseError,
 } from "./errors.ts";
 export {
   type ConfigOptions,
