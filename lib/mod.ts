@@ -60,7 +60,10 @@ export {
   type AuthScopesType,
   GroupsScopes,
   type GroupsScopesType,
+  Scope,
   type ScopeInput,
+  type ScopeOptions,
+  ScopeParseError,
   scopesToString,
 } from "./scopes/mod.ts";
 export {

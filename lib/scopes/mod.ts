@@ -25,3 +25,4 @@ export {
   type ScopeInput,
   scopesToString,
 } from "./scopes.ts";
+export { Scope, type ScopeOptions, ScopeParseError } from "./scope.ts";

@@ -6,6 +6,7 @@
  */
 
 import { GlobusSDKUsageError } from "../core/errors.ts";
+import { Scope } from "./scope.ts";
 
 /** Builds the URN of a named scope: `urn:globus:auth:scope:<resource server>:<name>`. */
 function urn(resourceServer: string, name: string): string {
@@ -54,9 +55,10 @@ export interface GroupsScopesType {
  *
  * @example Ask for the user's identity along with a login
  * ```ts
+ * import assert from "node:assert/strict";
  * import { AuthScopes } from "./scopes.ts";
- * const scopes = [AuthScopes.openid, AuthScopes.email];
- * console.log(scopes.join(" ")); // "openid email"
+ *
+ * assert.equal([AuthScopes.openid, AuthScopes.email].join(" "), "openid email");
  * ```
  */
 export const AuthScopes: AuthScopesType = Object.freeze({
@@ -90,9 +92,13 @@ export const AuthScopes: AuthScopesType = Object.freeze({
  *
  * @example The tutorial's scope
  * ```ts
+ * import assert from "node:assert/strict";
  * import { GroupsScopes } from "./scopes.ts";
- * console.log(GroupsScopes.viewMyGroupsAndMemberships);
- * // urn:globus:auth:scope:groups.api.globus.org:view_my_groups_and_memberships
+ *
+ * assert.equal(
+ *   GroupsScopes.viewMyGroupsAndMemberships,
+ *   "urn:globus:auth:scope:groups.api.globus.org:view_my_groups_and_memberships",
+ * );
  * ```
  */
 export const GroupsScopes: GroupsScopesType = Object.freeze({
@@ -104,22 +110,34 @@ export const GroupsScopes: GroupsScopesType = Object.freeze({
   viewMyGroupsAndMemberships: urn("groups.api.globus.org", "view_my_groups_and_memberships"),
 });
 
-/** One scope string, or several (as OAuth's space-separated list or as an array). */
-export type ScopeInput = string | readonly string[];
+/**
+ * What the SDK takes wherever it takes scopes: one scope string (which may
+ * hold several, space-separated), a {@linkcode Scope}, or an array of these.
+ * Python: `ScopeCollectionType`.
+ */
+export type ScopeInput = string | Scope | readonly (string | Scope)[];
 
 /**
  * Joins scopes with single spaces, as the Python SDK does: no parsing, no
- * de-duplication. An empty result is a usage error, because Globus Auth would
- * reject it with a far less helpful message.
+ * de-duplication; a {@linkcode Scope} is written in its canonical form. An
+ * empty result is a usage error, because Globus Auth would reject it with a
+ * far less helpful message.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { Scope } from "./scope.ts";
  * import { scopesToString } from "./scopes.ts";
- * console.log(scopesToString(["openid", "email"])); // "openid email"
+ *
+ * assert.equal(scopesToString(["openid", "email"]), "openid email");
+ * assert.equal(scopesToString(new Scope("a").withDependency("*b")), "a[*b]");
+ * assert.throws(() => scopesToString([]), /cannot be the empty string/);
  * ```
  */
 export function scopesToString(scopes: ScopeInput): string {
-  const joined = typeof scopes === "string" ? scopes : scopes.join(" ");
+  const joined = typeof scopes === "string" || scopes instanceof Scope
+    ? String(scopes)
+    : scopes.map(String).join(" ");
   if (joined.trim() === "") {
     throw new GlobusSDKUsageError("'scopes' cannot be the empty string or empty collection.");
   }
