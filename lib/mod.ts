@@ -125,3 +125,4 @@ export {
   type Membership,
   type MembershipStatus,
 } from "./services/groups/mod.ts";
+export type { AuthorizationParameters, LoginFlowManager } from "./login_flows/mod.ts";
