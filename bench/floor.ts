@@ -5,6 +5,12 @@
  * make the one GET of `my_groups`, print the CSV — with no library, no
  * validation, no locking, no error handling. Not for real use.
  *
+ * The rewrite is as durable as the library's (`lib/_token_file.ts`): a
+ * temporary file created 0600, fsynced, then renamed over the token file, so
+ * the expired-token ratio compares the same disk work. Like the library
+ * under the benchmark's permissions (only the file, `.lock` and `.tmp` are
+ * readable), it does not fsync the directory.
+ *
  * Usage: deno run <same permissions> bench/floor.ts TOKEN_FILE
  */
 
@@ -25,7 +31,17 @@ if (record.expires_at_seconds - 60 < Date.now() / 1000) {
   const tokens = await res.json();
   record.access_token = tokens.access_token;
   record.expires_at_seconds = Math.trunc(Date.now() / 1000 + tokens.expires_in);
-  await Deno.writeTextFile(file, JSON.stringify(doc));
+  const bytes = new TextEncoder().encode(JSON.stringify(doc));
+  const tmp = await Deno.open(`${file}.tmp`, {
+    write: true,
+    create: true,
+    truncate: true,
+    mode: 0o600,
+  });
+  for (let done = 0; done < bytes.length;) done += await tmp.write(bytes.subarray(done));
+  await tmp.sync();
+  tmp.close();
+  await Deno.rename(`${file}.tmp`, file);
 }
 const groupsUrl = Deno.env.get("GLOBUS_SDK_SERVICE_URL_GROUPS")!;
 const res = await fetch(`${groupsUrl}v2/groups/my_groups`, {
