@@ -120,7 +120,7 @@ Deno.test("every lib/ module imports only from its own folder or from lower floo
 });
 
 Deno.test("the floor rule rejects an import upward or sideways", () => {
-  const a = placeOf("lib/core/base_client.ts")!, b = placeOf("lib/auth/login_clients.ts")!;
+  const a = placeOf("lib/core/base_client.ts")!, b = placeOf("lib/auth/auth_login_client.ts")!;
   assert.ok(b.floor > a.floor);
   assert.notEqual(
     placeOf("lib/services/groups/x.ts")!.folder,
