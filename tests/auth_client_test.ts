@@ -274,7 +274,13 @@ Deno.test("every method of the login clients and flows is async or one of the fe
     "oauth2TokenIntrospect",
     "getAuthorizeUrl",
   ];
-  const syncMethods = ["constructor", "clientFields", "oauth2StartFlow", "exchangeForm"];
+  const syncMethods = [
+    "constructor",
+    "clientFields",
+    "startFlow",
+    "oauth2StartFlow",
+    "exchangeForm",
+  ];
   const flowInternals = ["authorizeUrl", "verifier"];
   for (
     const cls of [

@@ -21,7 +21,12 @@ import {
   type OAuthTokenResponseOptions,
 } from "../tokens/token_response.ts";
 import { ExpiringCache } from "./_cache.ts";
-import type { AuthorizeUrlOptions, FormFields, OAuthFlowManager } from "./flow_managers.ts";
+import type {
+  AuthorizeUrlOptions,
+  FlowClient,
+  FormFields,
+  OAuthFlowManager,
+} from "./flow_managers.ts";
 
 /** How long Auth's OpenID configuration and signing keys are reused, in ms. */
 const OIDC_CACHE_MS = 60 * 60 * 1000;
@@ -111,6 +116,16 @@ export abstract class AuthLoginClient extends BaseClient {
 
   /** Form fields that identify a client without a secret (the native client's `client_id`). */
   protected abstract clientFields(): FormFields;
+
+  /**
+   * What every `oauth2StartFlow()` does: builds the flow for this client and
+   * makes it the login in progress, replacing any login started before.
+   */
+  protected startFlow<F extends OAuthFlowManager>(makeFlow: (client: FlowClient) => F): F {
+    const flow = makeFlow({ clientId: this.clientId, authBaseUrl: this.baseUrl });
+    this.currentOAuth2FlowManager = flow;
+    return flow;
+  }
 
   /**
    * The URL a person opens to log in, for the flow started last.

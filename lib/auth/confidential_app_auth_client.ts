@@ -73,13 +73,7 @@ export class ConfidentialAppAuthClient extends AuthLoginClient {
    * @throws {GlobusSDKUsageError} for empty scopes.
    */
   oauth2StartFlow(options: AuthorizationCodeFlowOptions): AuthorizationCodeFlowManager {
-    const flow = new AuthorizationCodeFlowManager({
-      ...options,
-      clientId: this.clientId,
-      authBaseUrl: this.baseUrl,
-    });
-    this.currentOAuth2FlowManager = flow;
-    return flow;
+    return this.startFlow((client) => new AuthorizationCodeFlowManager({ ...options, ...client }));
   }
 
   /**

@@ -57,12 +57,6 @@ export class NativeAppAuthClient extends AuthLoginClient {
    * @throws {GlobusSDKUsageError} for empty scopes or an invalid verifier.
    */
   oauth2StartFlow(options: NativeAppFlowOptions): NativeAppFlowManager {
-    const flow = new NativeAppFlowManager({
-      ...options,
-      clientId: this.clientId,
-      authBaseUrl: this.baseUrl,
-    });
-    this.currentOAuth2FlowManager = flow;
-    return flow;
+    return this.startFlow((client) => new NativeAppFlowManager({ ...options, ...client }));
   }
 }
