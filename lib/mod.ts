@@ -108,13 +108,13 @@ export {
   type AuthorizationCodeFlowOptions,
   type AuthorizeUrlOptions,
   ConfidentialAppAuthClient,
-  type ConfidentialStartFlowOptions,
+  type FlowClient,
   type FormFields,
   NativeAppAuthClient,
   NativeAppFlowManager,
   type NativeAppFlowOptions,
-  type NativeAppStartFlowOptions,
-  type OAuthFlowManager,
+  OAuthFlowManager,
+  type OAuthFlowOptions,
   type TokenResponseClass,
 } from "./auth/mod.ts";
 export {

@@ -120,7 +120,7 @@ Deno.test("every lib/ module imports only from its own folder or from lower floo
 });
 
 Deno.test("the floor rule rejects an import upward or sideways", () => {
-  const a = placeOf("lib/core/base_client.ts")!, b = placeOf("lib/auth/login_clients.ts")!;
+  const a = placeOf("lib/core/base_client.ts")!, b = placeOf("lib/auth/auth_login_client.ts")!;
   assert.ok(b.floor > a.floor);
   assert.notEqual(
     placeOf("lib/services/groups/x.ts")!.folder,
@@ -184,4 +184,23 @@ Deno.test("nothing the tutorial scripts load imports a node: module (it costs ~7
     assert.ok(edges.length > 20, `${script}: the graph was read`);
     assert.deepEqual(edges.filter((e) => e.to.startsWith("node:")), [], script);
   }
+});
+
+Deno.test("TUTORIAL_CLIENT_ID is defined once in scripts/ and once in lib/testing/, with the same value", async () => {
+  // The scripts may not import lib/testing (nor lib/testing the scripts), so
+  // each side keeps one definition; this test keeps the two equal.
+  const definitions: Array<{ file: string; value: string }> = [];
+  for (const file of [...await tsFiles("scripts/"), ...await tsFiles("lib/")]) {
+    const source = await Deno.readTextFile(new URL(file, ROOT));
+    for (const match of source.matchAll(/\bTUTORIAL_CLIENT_ID\s*(?::\s*\w+\s*)?=\s*"([^"]*)"/g)) {
+      definitions.push({ file, value: match[1]! });
+    }
+  }
+  const where = definitions.map((d) => d.file.split("/")[0] === "scripts" ? "scripts/" : d.file);
+  assert.deepEqual(where.sort(), ["lib/testing/default_dataset.ts", "scripts/"]);
+  assert.equal(definitions[0]!.value, definitions[1]!.value);
+  assert.match(
+    definitions[0]!.value,
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+  );
 });

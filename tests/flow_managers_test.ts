@@ -1,5 +1,5 @@
 /**
- * Unit tests of lib/flow_managers.ts: authorize URLs byte for byte as the
+ * Unit tests of lib/auth/flow_managers.ts: authorize URLs byte for byte as the
  * Python SDK builds them (reference §2.3, §2.4), defaults, and the
  * code-exchange forms (§2.5, §2.6).
  */
@@ -8,8 +8,9 @@ import assert from "node:assert/strict";
 import { GlobusSDKUsageError } from "../lib/core/errors.ts";
 import { AuthorizationCodeFlowManager, NativeAppFlowManager } from "../lib/auth/flow_managers.ts";
 import { s256Challenge } from "../lib/auth/_pkce.ts";
+import { TUTORIAL_CLIENT_ID } from "../lib/testing/mod.ts";
 
-const CLIENT_ID = "61338d24-54d5-408f-a10d-66c06b59f6d2";
+const CLIENT_ID = TUTORIAL_CLIENT_ID;
 const AUTH = "https://auth.globus.org/";
 const GROUPS_SCOPE = "urn:globus:auth:scope:groups.api.globus.org:view_my_groups_and_memberships";
 const A43 = "a".repeat(43);
@@ -324,4 +325,41 @@ Deno.test("AuthorizationCodeFlowManager.exchangeForm() is grant_type, code, redi
     ["code", "c0de"],
     ["redirect_uri", "https://example.org/cb"],
   ]);
+});
+
+Deno.test("getAuthorizeUrl() of both flows rejects (never throws) when a value cannot be encoded", async () => {
+  // A lone surrogate has no UTF-8 form: Python's quote_plus raises too.
+  const options = { sessionMessage: "broken \uD800" };
+  const flows = [
+    new NativeAppFlowManager({ clientId: "cid", authBaseUrl: AUTH, requestedScopes: "openid" }),
+    new AuthorizationCodeFlowManager({
+      clientId: "cid",
+      authBaseUrl: AUTH,
+      requestedScopes: "openid",
+      redirectUri: "https://example.org/cb",
+    }),
+  ];
+  for (const flow of flows) {
+    const error = await flow.getAuthorizeUrl(options).then(() => undefined).catch((e) => e);
+    assert.ok(error instanceof URIError, `${flow.constructor.name}: ${error}`);
+  }
+});
+
+Deno.test("new flow managers take the scopes as a string or a list and refuse empty ones", () => {
+  const base = { clientId: "cid", authBaseUrl: AUTH, redirectUri: "https://example.org/cb" };
+  assert.equal(
+    new AuthorizationCodeFlowManager({ ...base, requestedScopes: ["openid", "email"] })
+      .requestedScopes,
+    "openid email",
+  );
+  for (const requestedScopes of ["", " ", []]) {
+    assert.throws(
+      () => new NativeAppFlowManager({ ...base, requestedScopes }),
+      GlobusSDKUsageError,
+    );
+    assert.throws(
+      () => new AuthorizationCodeFlowManager({ ...base, requestedScopes }),
+      GlobusSDKUsageError,
+    );
+  }
 });

@@ -1,5 +1,5 @@
 /**
- * Unit tests of lib/jwt.ts: `id_token` verification with RS256/RS512 keys
+ * Unit tests of lib/tokens/id_token.ts: `id_token` verification with RS256/RS512 keys
  * generated here, a fake key source and a fake clock.
  */
 
@@ -11,9 +11,10 @@ import {
   type OpenIdConfiguration,
   verifyIdToken,
 } from "../lib/tokens/id_token.ts";
+import { TUTORIAL_CLIENT_ID } from "../lib/testing/mod.ts";
 
 const ISSUER = "https://auth.globus.org";
-const CLIENT_ID = "61338d24-54d5-408f-a10d-66c06b59f6d2";
+const CLIENT_ID = TUTORIAL_CLIENT_ID;
 const NOW_MS = 1_767_268_800_000; // 2026-01-01T12:00:00Z
 const NOW = NOW_MS / 1000;
 const now = () => NOW_MS;

@@ -19,8 +19,11 @@ function base64Url(bytes: Uint8Array): string {
  * @param random Fills a buffer with random bytes; tests may pass their own.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { generateVerifier } from "./_pkce.ts";
- * console.log(generateVerifier().length); // 43
+ *
+ * assert.match(generateVerifier(), /^[A-Za-z0-9_-]{43}$/);
+ * assert.equal(generateVerifier((bytes) => bytes.fill(0)), "A".repeat(43));
  * ```
  */
 export function generateVerifier(
@@ -36,8 +39,11 @@ export function generateVerifier(
  * @throws {GlobusSDKUsageError} when it breaks either rule.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { validateVerifier } from "./_pkce.ts";
- * validateVerifier("a".repeat(43)); // fine
+ *
+ * validateVerifier("a".repeat(43));
+ * assert.throws(() => validateVerifier("a".repeat(42)), /43-128 characters long: 42/);
  * ```
  */
 export function validateVerifier(verifier: string): void {
@@ -54,9 +60,13 @@ export function validateVerifier(verifier: string): void {
  *
  * @example RFC 7636, appendix B
  * ```ts
+ * import assert from "node:assert/strict";
  * import { s256Challenge } from "./_pkce.ts";
- * console.log(await s256Challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"));
- * // E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM
+ *
+ * assert.equal(
+ *   await s256Challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+ *   "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+ * );
  * ```
  */
 export async function s256Challenge(verifier: string): Promise<string> {

@@ -12,6 +12,24 @@
 
 import { generateVerifier, s256Challenge, validateVerifier } from "./_pkce.ts";
 import { urlencode } from "../core/_urlencode.ts";
+import type { RequestOptions } from "../core/base_client.ts";
+import { type ScopeInput, scopesToString } from "../scopes/scopes.ts";
+
+/**
+ * A token-endpoint form: name–value pairs in order; a pair whose value is
+ * undefined is left out. The type of `RequestOptions.form`, named here
+ * because the code-exchange form and `AuthLoginClient.oauth2Token()` take it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { FormFields } from "@globus-deno/sdk/auth";
+ *
+ * const form: FormFields = [["grant_type", "refresh_token"], ["scope", undefined]];
+ * assert.deepEqual(form.filter(([, value]) => value !== undefined).map(([k]) => k), ["grant_type"]);
+ * ```
+ */
+export type FormFields = NonNullable<RequestOptions["form"]>;
 
 /**
  * Extra parameters of the authorize URL: Globus session requirements, the
@@ -19,8 +37,16 @@ import { urlencode } from "../core/_urlencode.ts";
  *
  * @example Force a fresh login with MFA
  * ```ts
- * import type { AuthorizeUrlOptions } from "./flow_managers.ts";
+ * import assert from "node:assert/strict";
+ * import { type AuthorizeUrlOptions, NativeAppFlowManager } from "@globus-deno/sdk/auth";
+ *
  * const options: AuthorizeUrlOptions = { prompt: "login", sessionRequiredMfa: true };
+ * const flow = new NativeAppFlowManager({
+ *   clientId: "cid", authBaseUrl: "https://auth.globus.org/", requestedScopes: "openid",
+ * });
+ * const url = new URL(await flow.getAuthorizeUrl(options));
+ * assert.equal(url.searchParams.get("prompt"), "login");
+ * assert.equal(url.searchParams.get("session_required_mfa"), "True");
  * ```
  */
 export interface AuthorizeUrlOptions {
@@ -41,78 +67,170 @@ export interface AuthorizeUrlOptions {
 }
 
 /**
- * What both flow kinds offer.
+ * The client a flow belongs to: its id and the base URL of Globus Auth. The
+ * login clients fill it in; a flow built by hand names both.
  *
  * @example
- * ```ts ignore
- * const flow: OAuthFlowManager = authClient.oauth2StartFlow({ requestedScopes: "openid" });
- * console.log(await flow.getAuthorizeUrl());
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { AuthorizationCodeFlowManager, type FlowClient } from "@globus-deno/sdk/auth";
+ *
+ * const client: FlowClient = { clientId: "cid", authBaseUrl: "https://auth.globus.org/" };
+ * const flow = new AuthorizationCodeFlowManager({
+ *   ...client, requestedScopes: "openid", redirectUri: "https://example.org/cb",
+ * });
+ * assert.equal(flow.clientId, "cid");
  * ```
  */
-export interface OAuthFlowManager {
+export interface FlowClient {
+  /** The client id. */
+  readonly clientId: string;
+  /** Base URL of Globus Auth. */
+  readonly authBaseUrl: string;
+}
+
+/**
+ * What every login asks for. The options of each flow extend it, and
+ * `oauth2StartFlow()` takes the same options as the flow it starts.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NativeAppFlowManager, type OAuthFlowOptions } from "@globus-deno/sdk/auth";
+ *
+ * const common: OAuthFlowOptions = { requestedScopes: ["openid", "email"], refreshTokens: true };
+ * const flow = new NativeAppFlowManager({
+ *   clientId: "cid", authBaseUrl: "https://auth.globus.org/", ...common,
+ * });
+ * assert.equal(flow.requestedScopes, "openid email");
+ * ```
+ */
+export interface OAuthFlowOptions {
+  /** Scopes to ask for (required, as in the Python SDK v4); a list is joined with spaces. */
+  readonly requestedScopes: ScopeInput;
+  /** Where Globus sends the person (with the code) after login. */
+  readonly redirectUri?: string | undefined;
+  /** Sent to Globus and returned unchanged with the code. Default `"_default"`. */
+  readonly state?: string | undefined;
+  /** Ask for refresh tokens (`access_type=offline`). */
+  readonly refreshTokens?: boolean | undefined;
+}
+
+/**
+ * A login in progress: what both flow kinds share, and the base of any other
+ * flow. Python: `GlobusOAuthFlowManager`.
+ *
+ * @example A flow's settings, whichever kind it is
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NativeAppAuthClient, type OAuthFlowManager } from "@globus-deno/sdk/auth";
+ *
+ * const authClient = new NativeAppAuthClient("cid", { baseUrl: "https://auth.globus.org/" });
+ * const flow: OAuthFlowManager = authClient.oauth2StartFlow({ requestedScopes: "openid" });
+ * assert.equal(flow.state, "_default");
+ * assert.equal(flow.redirectUri, "https://auth.globus.org/v2/web/auth-code");
+ * assert.ok((await flow.getAuthorizeUrl()).startsWith("https://auth.globus.org/v2/oauth2/authorize?"));
+ * ```
+ */
+export abstract class OAuthFlowManager {
+  /** The client id. */
+  readonly clientId: string;
+  /** Base URL of Globus Auth. */
+  readonly authBaseUrl: string;
   /** The scopes asked for, space-separated. */
   readonly requestedScopes: string;
   /** Where Globus sends the person (with the code) after login. */
   readonly redirectUri: string;
   /** The `state` value sent, returned unchanged by Globus. */
   readonly state: string;
+  /** Whether refresh tokens are asked for. */
+  readonly refreshTokens: boolean;
+
+  /**
+   * Stores the settings; `redirectUri` is the one the flow resolved.
+   *
+   * @throws {GlobusSDKUsageError} for empty scopes.
+   */
+  protected constructor(options: FlowClient & OAuthFlowOptions, redirectUri: string) {
+    this.clientId = options.clientId;
+    this.authBaseUrl = options.authBaseUrl;
+    this.requestedScopes = scopesToString(options.requestedScopes);
+    this.redirectUri = redirectUri;
+    this.state = options.state ?? "_default";
+    this.refreshTokens = options.refreshTokens ?? false;
+  }
+
   /** The URL the person opens to log in. */
-  getAuthorizeUrl(options?: AuthorizeUrlOptions): Promise<string>;
+  abstract getAuthorizeUrl(options?: AuthorizeUrlOptions): Promise<string>;
+
   /** The token-endpoint form that exchanges `code` for tokens. */
-  exchangeForm(code: string): Array<[string, string]>;
+  abstract exchangeForm(code: string): FormFields;
+
+  /**
+   * The authorize URL: the parameters every flow sends, then the flow's own
+   * (`extra`), then the session options, then the caller's `queryParams`.
+   */
+  protected authorizeUrl(extra: FormFields, options: AuthorizeUrlOptions): string {
+    const params = new Map<string, string | undefined>([
+      ["client_id", this.clientId],
+      ["redirect_uri", this.redirectUri],
+      ["scope", this.requestedScopes],
+      ["state", this.state],
+      ["response_type", "code"],
+      ...extra,
+    ]);
+    // Python builds the extras as one dict: the six session/prompt keys first
+    // (even when not given), then the caller's queryParams, which replace a key
+    // in place. So a queryParams "prompt" sits where prompt sits, not at the end.
+    const extras = new Map<string, string | undefined>([
+      ["session_required_identities", joinList(options.sessionRequiredIdentities)],
+      ["session_required_single_domain", joinList(options.sessionRequiredSingleDomain)],
+      ["session_required_policies", joinList(options.sessionRequiredPolicies)],
+      [
+        "session_required_mfa",
+        options.sessionRequiredMfa === undefined
+          ? undefined
+          : options.sessionRequiredMfa
+          ? "True"
+          : "False",
+      ],
+      ["session_message", options.sessionMessage],
+      ["prompt", options.prompt],
+    ]);
+    for (const [key, value] of Object.entries(options.queryParams ?? {})) extras.set(key, value);
+    // Map.set keeps an existing key's position: exactly Python's dict update.
+    for (const [key, value] of extras) if (value !== undefined) params.set(key, value);
+    return `${this.authBaseUrl.replace(/\/+$/, "")}/v2/oauth2/authorize?${urlencode(params)}`;
+  }
 }
 
 function joinList(value: string | readonly string[] | undefined): string | undefined {
   return value === undefined ? undefined : typeof value === "string" ? value : value.join(",");
 }
 
-/** The authorize URL: the flow's own parameters, then session options, then caller extras. */
-function authorizeUrl(
-  authBaseUrl: string,
-  own: Array<[string, string | undefined]>,
-  options: AuthorizeUrlOptions,
-): string {
-  const params = new Map(own);
-  // Python builds the extras as one dict: the six session/prompt keys first
-  // (even when not given), then the caller's queryParams, which replace a key
-  // in place. So a queryParams "prompt" sits where prompt sits, not at the end.
-  const extras = new Map<string, string | undefined>([
-    ["session_required_identities", joinList(options.sessionRequiredIdentities)],
-    ["session_required_single_domain", joinList(options.sessionRequiredSingleDomain)],
-    ["session_required_policies", joinList(options.sessionRequiredPolicies)],
-    [
-      "session_required_mfa",
-      options.sessionRequiredMfa === undefined
-        ? undefined
-        : options.sessionRequiredMfa
-        ? "True"
-        : "False",
-    ],
-    ["session_message", options.sessionMessage],
-    ["prompt", options.prompt],
-  ]);
-  for (const [key, value] of Object.entries(options.queryParams ?? {})) extras.set(key, value);
-  // Map.set keeps an existing key's position: exactly Python's dict update.
-  for (const [key, value] of extras) if (value !== undefined) params.set(key, value);
-  return `${authBaseUrl.replace(/\/+$/, "")}/v2/oauth2/authorize?${urlencode(params)}`;
-}
-
-/** Settings of a native-app (PKCE) login. */
-export interface NativeAppFlowOptions {
-  /** The client id of the native app. */
-  readonly clientId: string;
-  /** Base URL of Globus Auth. */
-  readonly authBaseUrl: string;
-  /** Scopes, space-separated. */
-  readonly requestedScopes: string;
-  /** Default: Globus's page that shows the code, `<auth>/v2/web/auth-code`. */
+/**
+ * How a native app logs in (PKCE), for {@linkcode NativeAppFlowManager} and
+ * `NativeAppAuthClient.oauth2StartFlow()`.
+ *
+ * @example A login that asks for refresh tokens and names its grant
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NativeAppAuthClient, type NativeAppFlowOptions } from "@globus-deno/sdk/auth";
+ *
+ * const options: NativeAppFlowOptions = {
+ *   requestedScopes: "openid", refreshTokens: true, prefillNamedGrant: "my laptop",
+ * };
+ * const flow = new NativeAppAuthClient("cid").oauth2StartFlow(options);
+ * const url = new URL(await flow.getAuthorizeUrl());
+ * assert.equal(url.searchParams.get("access_type"), "offline");
+ * assert.equal(url.searchParams.get("prefill_named_grant"), "my laptop");
+ * ```
+ */
+export interface NativeAppFlowOptions extends OAuthFlowOptions {
+  /** Default (also for `""`): Globus's page that shows the code, `<auth>/v2/web/auth-code`. */
   readonly redirectUri?: string | undefined;
-  /** Default `"_default"`. */
-  readonly state?: string | undefined;
-  /** A caller's verifier (validated); default a fresh random one. */
+  /** A PKCE verifier of your own (43–128 of `[A-Za-z0-9~_.-]`); default a fresh random one. */
   readonly verifier?: string | undefined;
-  /** Ask for refresh tokens (`access_type=offline`). */
-  readonly refreshTokens?: boolean | undefined;
   /** A name for this login's grant, shown in the person's Globus account. */
   readonly prefillNamedGrant?: string | undefined;
 }
@@ -122,47 +240,36 @@ export interface NativeAppFlowOptions {
  *
  * @example
  * ```ts
- * import { NativeAppFlowManager } from "./flow_managers.ts";
+ * import assert from "node:assert/strict";
+ * import { NativeAppFlowManager } from "@globus-deno/sdk/auth";
+ *
  * const flow = new NativeAppFlowManager({
  *   clientId: "61338d24-54d5-408f-a10d-66c06b59f6d2", authBaseUrl: "https://auth.globus.org/",
  *   requestedScopes: "openid", verifier: "a".repeat(43),
  * });
- * console.log(flow.redirectUri); // https://auth.globus.org/v2/web/auth-code
+ * assert.equal(flow.redirectUri, "https://auth.globus.org/v2/web/auth-code");
+ * const url = new URL(await flow.getAuthorizeUrl());
+ * assert.equal(url.searchParams.get("code_challenge"), "ZtNPunH49FD35FWYhT5Tv8I7vRKQJ8uxMaL0_9eHjNA");
  * ```
  */
-export class NativeAppFlowManager implements OAuthFlowManager {
-  /** The client id. */
-  readonly clientId: string;
-  /** Base URL of Globus Auth. */
-  readonly authBaseUrl: string;
-  /** Scopes, space-separated. */
-  readonly requestedScopes: string;
-  /** Where Globus sends the code. */
-  readonly redirectUri: string;
-  /** The `state` sent. */
-  readonly state: string;
+export class NativeAppFlowManager extends OAuthFlowManager {
   /** The PKCE verifier: kept private so that printing the flow (or its client) never shows it. */
   readonly #verifier: string;
-  /** Whether refresh tokens are asked for. */
-  readonly refreshTokens: boolean;
   /** The named grant, if any. */
   readonly prefillNamedGrant: string | undefined;
 
   /**
    * Stores the flow's settings and makes (or checks) the verifier; no I/O.
    *
-   * @throws {GlobusSDKUsageError} for an invalid verifier.
+   * @throws {GlobusSDKUsageError} for an invalid verifier or empty scopes.
    */
-  constructor(options: NativeAppFlowOptions) {
+  constructor(options: FlowClient & NativeAppFlowOptions) {
     if (options.verifier !== undefined) validateVerifier(options.verifier);
-    this.clientId = options.clientId;
-    this.authBaseUrl = options.authBaseUrl;
-    this.requestedScopes = options.requestedScopes;
-    this.redirectUri = options.redirectUri ||
-      `${options.authBaseUrl.replace(/\/+$/, "")}/v2/web/auth-code`;
-    this.state = options.state ?? "_default";
+    super(
+      options,
+      options.redirectUri || `${options.authBaseUrl.replace(/\/+$/, "")}/v2/web/auth-code`,
+    );
     this.#verifier = options.verifier ?? generateVerifier();
-    this.refreshTokens = options.refreshTokens ?? false;
     this.prefillNamedGrant = options.prefillNamedGrant;
   }
 
@@ -172,13 +279,8 @@ export class NativeAppFlowManager implements OAuthFlowManager {
   }
 
   /** The authorize URL, with `code_challenge` (S256) and `access_type`. */
-  async getAuthorizeUrl(options: AuthorizeUrlOptions = {}): Promise<string> {
-    return authorizeUrl(this.authBaseUrl, [
-      ["client_id", this.clientId],
-      ["redirect_uri", this.redirectUri],
-      ["scope", this.requestedScopes],
-      ["state", this.state],
-      ["response_type", "code"],
+  override async getAuthorizeUrl(options: AuthorizeUrlOptions = {}): Promise<string> {
+    return this.authorizeUrl([
       ["code_challenge", await s256Challenge(this.#verifier)],
       ["code_challenge_method", "S256"],
       ["access_type", this.refreshTokens ? "offline" : "online"],
@@ -187,7 +289,7 @@ export class NativeAppFlowManager implements OAuthFlowManager {
   }
 
   /** `client_id, grant_type, code, code_verifier, redirect_uri`, in Python's order. */
-  exchangeForm(code: string): Array<[string, string]> {
+  override exchangeForm(code: string): FormFields {
     return [
       ["client_id", this.clientId],
       ["grant_type", "authorization_code"],
@@ -198,20 +300,26 @@ export class NativeAppFlowManager implements OAuthFlowManager {
   }
 }
 
-/** Settings of a confidential client's authorization-code login. */
-export interface AuthorizationCodeFlowOptions {
-  /** The client id. */
-  readonly clientId: string;
-  /** Base URL of Globus Auth. */
-  readonly authBaseUrl: string;
-  /** Scopes, space-separated. */
-  readonly requestedScopes: string;
-  /** Where Globus sends the code: required, the app's own endpoint. */
+/**
+ * How a confidential client logs in (authorization code), for
+ * {@linkcode AuthorizationCodeFlowManager} and
+ * `ConfidentialAppAuthClient.oauth2StartFlow()`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type AuthorizationCodeFlowOptions, ConfidentialAppAuthClient } from "@globus-deno/sdk/auth";
+ *
+ * const options: AuthorizationCodeFlowOptions = {
+ *   redirectUri: "https://example.org/callback", requestedScopes: "openid email",
+ * };
+ * const flow = new ConfidentialAppAuthClient("cid", "secret").oauth2StartFlow(options);
+ * assert.equal(flow.redirectUri, "https://example.org/callback");
+ * ```
+ */
+export interface AuthorizationCodeFlowOptions extends OAuthFlowOptions {
+  /** The app's own endpoint that receives the code (required). */
   readonly redirectUri: string;
-  /** Default `"_default"`. */
-  readonly state?: string | undefined;
-  /** Ask for refresh tokens (`access_type=offline`). */
-  readonly refreshTokens?: boolean | undefined;
 }
 
 /**
@@ -220,52 +328,38 @@ export interface AuthorizationCodeFlowOptions {
  *
  * @example
  * ```ts
- * import { AuthorizationCodeFlowManager } from "./flow_managers.ts";
+ * import assert from "node:assert/strict";
+ * import { AuthorizationCodeFlowManager } from "@globus-deno/sdk/auth";
+ *
  * const flow = new AuthorizationCodeFlowManager({
  *   clientId: "cid", authBaseUrl: "https://auth.globus.org/",
  *   requestedScopes: "openid email", redirectUri: "https://example.org/cb",
  * });
- * console.log(await flow.getAuthorizeUrl());
+ * assert.equal(
+ *   await flow.getAuthorizeUrl(),
+ *   "https://auth.globus.org/v2/oauth2/authorize?client_id=cid&redirect_uri=https%3A%2F%2Fexample.org%2Fcb" +
+ *     "&scope=openid+email&state=_default&response_type=code&access_type=online",
+ * );
  * ```
  */
-export class AuthorizationCodeFlowManager implements OAuthFlowManager {
-  /** The client id. */
-  readonly clientId: string;
-  /** Base URL of Globus Auth. */
-  readonly authBaseUrl: string;
-  /** Scopes, space-separated. */
-  readonly requestedScopes: string;
-  /** Where Globus sends the code. */
-  readonly redirectUri: string;
-  /** The `state` sent. */
-  readonly state: string;
-  /** Whether refresh tokens are asked for. */
-  readonly refreshTokens: boolean;
-
-  /** Stores the flow's settings; no I/O. */
-  constructor(options: AuthorizationCodeFlowOptions) {
-    this.clientId = options.clientId;
-    this.authBaseUrl = options.authBaseUrl;
-    this.requestedScopes = options.requestedScopes;
-    this.redirectUri = options.redirectUri;
-    this.state = options.state ?? "_default";
-    this.refreshTokens = options.refreshTokens ?? false;
+export class AuthorizationCodeFlowManager extends OAuthFlowManager {
+  /**
+   * Stores the flow's settings; no I/O.
+   *
+   * @throws {GlobusSDKUsageError} for empty scopes.
+   */
+  constructor(options: FlowClient & AuthorizationCodeFlowOptions) {
+    super(options, options.redirectUri);
   }
 
-  /** The authorize URL. */
-  getAuthorizeUrl(options: AuthorizeUrlOptions = {}): Promise<string> {
-    return Promise.resolve(authorizeUrl(this.authBaseUrl, [
-      ["client_id", this.clientId],
-      ["redirect_uri", this.redirectUri],
-      ["scope", this.requestedScopes],
-      ["state", this.state],
-      ["response_type", "code"],
-      ["access_type", this.refreshTokens ? "offline" : "online"],
-    ], options));
+  /** The authorize URL, with `access_type`. */
+  // deno-lint-ignore require-await -- async so that any throw reaches the caller as a rejection
+  override async getAuthorizeUrl(options: AuthorizeUrlOptions = {}): Promise<string> {
+    return this.authorizeUrl([["access_type", this.refreshTokens ? "offline" : "online"]], options);
   }
 
   /** `grant_type, code, redirect_uri` (the client id travels in the Basic header). */
-  exchangeForm(code: string): Array<[string, string]> {
+  override exchangeForm(code: string): FormFields {
     return [["grant_type", "authorization_code"], ["code", code], [
       "redirect_uri",
       this.redirectUri,

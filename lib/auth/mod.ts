@@ -18,20 +18,17 @@
  * @module
  */
 
-export {
-  AuthLoginClient,
-  ConfidentialAppAuthClient,
-  type ConfidentialStartFlowOptions,
-  type FormFields,
-  NativeAppAuthClient,
-  type NativeAppStartFlowOptions,
-  type TokenResponseClass,
-} from "./login_clients.ts";
+export { AuthLoginClient, type TokenResponseClass } from "./auth_login_client.ts";
+export { NativeAppAuthClient } from "./native_app_auth_client.ts";
+export { ConfidentialAppAuthClient } from "./confidential_app_auth_client.ts";
 export {
   AuthorizationCodeFlowManager,
   type AuthorizationCodeFlowOptions,
   type AuthorizeUrlOptions,
+  type FlowClient,
+  type FormFields,
   NativeAppFlowManager,
   type NativeAppFlowOptions,
-  type OAuthFlowManager,
+  OAuthFlowManager,
+  type OAuthFlowOptions,
 } from "./flow_managers.ts";

@@ -9,12 +9,16 @@
 import type { FakeDataset, FakeGroup, FakeMembership } from "./dataset.ts";
 
 /**
- * The client id of the Globus SDK tutorial's native app (no secret, PKCE).
+ * The client id of the Globus SDK tutorial's native app (no secret, PKCE),
+ * registered in the default data set. The scripts keep their own copy (they
+ * never import lib/testing); tests/architecture_test.ts keeps the two equal.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TUTORIAL_CLIENT_ID } from "./default_dataset.ts";
- * console.log(TUTORIAL_CLIENT_ID); // 61338d24-54d5-408f-a10d-66c06b59f6d2
+ *
+ * assert.equal(TUTORIAL_CLIENT_ID, "61338d24-54d5-408f-a10d-66c06b59f6d2");
  * ```
  */
 export const TUTORIAL_CLIENT_ID = "61338d24-54d5-408f-a10d-66c06b59f6d2";

@@ -2,7 +2,7 @@
  * Verification of OpenID Connect `id_token`s with Web Crypto: the signature
  * with the key the token names (`kid`), then issuer, audience and expiry.
  * The Python SDK skips the issuer, takes the first key whatever its id and
- * accepts a token without `exp` (its weakness W23); this does not.
+ * accepts a token without `exp`; this does not.
  *
  * @module
  */
@@ -14,10 +14,17 @@ import { GlobusError } from "../core/errors.ts";
  *
  * @example
  * ```ts
- * import type { IdTokenClaims } from "./id_token.ts";
+ * import assert from "node:assert/strict";
+ * import type { IdTokenClaims } from "@globus-deno/sdk/tokens";
+ *
  * function who(claims: IdTokenClaims): string {
  *   return String(claims.preferred_username ?? claims.sub);
  * }
+ * const claims: IdTokenClaims = {
+ *   sub: "b2a8b7c4-0000-4000-8000-000000000001", iss: "https://auth.globus.org", aud: "cid",
+ *   exp: 1_767_268_800, preferred_username: "alice@example.org",
+ * };
+ * assert.equal(who(claims), "alice@example.org");
  * ```
  */
 export interface IdTokenClaims {
@@ -36,12 +43,17 @@ export interface IdTokenClaims {
 /**
  * The part of Globus Auth's OpenID configuration this module needs.
  *
- * @example
+ * @example Auth's own document, as the fake Globus serves it
  * ```ts
- * import type { OpenIdConfiguration } from "./id_token.ts";
- * const config: OpenIdConfiguration = {
- *   issuer: "https://auth.globus.org", jwks_uri: "https://auth.globus.org/jwk.json",
- * };
+ * import assert from "node:assert/strict";
+ * import { NativeAppAuthClient } from "@globus-deno/sdk/auth";
+ * import type { OpenIdConfiguration } from "@globus-deno/sdk/tokens";
+ * import { startFakeGlobus } from "@globus-deno/sdk/testing";
+ *
+ * await using fake = await startFakeGlobus();
+ * const client = new NativeAppAuthClient("cid", { baseUrl: fake.authUrl });
+ * const config: OpenIdConfiguration = await client.getOpenIdConfiguration();
+ * assert.equal(config.jwks_uri, `${fake.url}/jwk.json`);
  * ```
  */
 export interface OpenIdConfiguration {
@@ -59,14 +71,20 @@ export interface OpenIdConfiguration {
  * What verification needs from an Auth client: its id, and Auth's
  * configuration and keys (which the client may cache).
  *
- * @example
+ * @example A key source of your own: with no keys, no token verifies
  * ```ts
- * import type { IdTokenKeySource } from "./id_token.ts";
+ * import assert from "node:assert/strict";
+ * import { IdTokenError, type IdTokenKeySource, verifyIdToken } from "@globus-deno/sdk/tokens";
+ *
  * const source: IdTokenKeySource = {
  *   clientId: "my-client",
  *   getOpenIdConfiguration: () => Promise.resolve({ issuer: "x", jwks_uri: "https://x/jwk" }),
  *   getJwk: () => Promise.resolve({ keys: [] }),
  * };
+ * const token = [{ alg: "RS256", kid: "k1" }, { sub: "me" }, "sig"]
+ *   .map((part) => btoa(typeof part === "string" ? part : JSON.stringify(part)))
+ *   .join(".");
+ * await assert.rejects(verifyIdToken(token, source), IdTokenError);
  * ```
  */
 export interface IdTokenKeySource {
@@ -83,8 +101,13 @@ export interface IdTokenKeySource {
  *
  * @example
  * ```ts
- * import { IdTokenError } from "./id_token.ts";
- * console.log(new IdTokenError("id_token has expired").name); // "IdTokenError"
+ * import assert from "node:assert/strict";
+ * import { GlobusError } from "@globus-deno/sdk/core";
+ * import { IdTokenError } from "@globus-deno/sdk/tokens";
+ *
+ * const error = new IdTokenError("id_token has expired");
+ * assert.equal(error.name, "IdTokenError");
+ * assert.ok(error instanceof GlobusError);
  * ```
  */
 export class IdTokenError extends GlobusError {}
@@ -118,11 +141,22 @@ function decodeJsonPart(part: string, what: string): Record<string, unknown> {
  * @param source The Auth client that received it.
  * @param options `leewaySeconds` (default 300, as the Python SDK) allows for clock drift; `now` is the clock in ms.
  * @throws {IdTokenError} when any check fails.
- * @example
- * ```ts ignore
- * import { verifyIdToken } from "./id_token.ts";
- * const claims = await verifyIdToken(tokens.idToken!, authClient);
- * console.log(claims.sub);
+ * @example The id_token of a login, checked against Auth's keys
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NativeAppAuthClient } from "@globus-deno/sdk/auth";
+ * import { verifyIdToken } from "@globus-deno/sdk/tokens";
+ * import { DEFAULT_IDS, startFakeGlobus, TUTORIAL_CLIENT_ID } from "@globus-deno/sdk/testing";
+ *
+ * await using fake = await startFakeGlobus();
+ * const authClient = new NativeAppAuthClient(TUTORIAL_CLIENT_ID, { baseUrl: fake.authUrl });
+ * authClient.oauth2StartFlow({ requestedScopes: "openid" });
+ * const code = await fake.loginCode(await authClient.oauth2GetAuthorizeUrl(), "alice");
+ * const tokens = await authClient.oauth2ExchangeCodeForTokens(code);
+ * const idToken = (tokens.data as { id_token: string }).id_token;
+ * const claims = await verifyIdToken(idToken, authClient);
+ * assert.equal(claims.sub, DEFAULT_IDS.alice);
+ * assert.equal(claims.aud, TUTORIAL_CLIENT_ID);
  * ```
  */
 export async function verifyIdToken(
