@@ -37,11 +37,19 @@ export {
   CONFIDENTIAL_CLIENT_SECRET,
   DEFAULT_IDS,
   defaultDataset,
+  FAKE_COLLECTION_ID,
   fakeGroup,
   fakeMembership,
   TUTORIAL_CLIENT_ID,
 } from "./default_dataset.ts";
-export type { FakeClient, FakeDataset, FakeGroup, FakeMembership, FakeUser } from "./dataset.ts";
+export type {
+  FakeClient,
+  FakeConsent,
+  FakeDataset,
+  FakeGroup,
+  FakeMembership,
+  FakeUser,
+} from "./dataset.ts";
 export type { Fault, RequestLogEntry } from "./faults.ts";
 export type { TokenBody, TokenIssue } from "./token_types.ts";
 export type { PublicJwk } from "./jwt.ts";
