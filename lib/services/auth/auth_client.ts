@@ -118,7 +118,18 @@ export interface UserInfo {
   readonly [claim: string]: unknown;
 }
 
-/** Options of {@linkcode AuthClient.getIdentities}: `usernames` or `ids`, not both. */
+/**
+ * Options of {@linkcode AuthClient.getIdentities}: `usernames` or `ids`, not both.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { GetIdentitiesOptions } from "./auth_client.ts";
+ *
+ * const invite: GetIdentitiesOptions = { usernames: ["newcomer@globusid.org"], provision: true };
+ * assert.equal(invite.ids, undefined);
+ * ```
+ */
 export interface GetIdentitiesOptions {
   /** Usernames to look up: a list, or one string (commas separate several). */
   readonly usernames?: string | Iterable<string>;
@@ -130,7 +141,18 @@ export interface GetIdentitiesOptions {
   readonly queryParams?: Readonly<Record<string, string>>;
 }
 
-/** Options of {@linkcode AuthClient.getIdentityProviders}: `domains` or `ids`, not both. */
+/**
+ * Options of {@linkcode AuthClient.getIdentityProviders}: `domains` or `ids`, not both.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { GetIdentityProvidersOptions } from "./auth_client.ts";
+ *
+ * const options: GetIdentityProvidersOptions = { domains: "globusid.org" };
+ * assert.equal(options.domains, "globusid.org");
+ * ```
+ */
 export interface GetIdentityProvidersOptions {
   /** Domains to look up, e.g. `globusid.org`. */
   readonly domains?: string | Iterable<string>;
@@ -140,7 +162,18 @@ export interface GetIdentityProvidersOptions {
   readonly queryParams?: Readonly<Record<string, string>>;
 }
 
-/** Options of {@linkcode AuthClient.getConsents}. */
+/**
+ * Options of {@linkcode AuthClient.getConsents}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { GetConsentsOptions } from "./auth_client.ts";
+ *
+ * const everyClient: GetConsentsOptions = { all: true }; // needs view_consents
+ * assert.ok(everyClient.all);
+ * ```
+ */
 export interface GetConsentsOptions {
   /**
    * Every consent of the identity, not only those rooted at the calling
@@ -149,7 +182,18 @@ export interface GetConsentsOptions {
   readonly all?: boolean;
 }
 
-/** How many usernames or ids Globus Auth accepts in one identities call. */
+/**
+ * How many usernames or ids Globus Auth accepts in one identities call;
+ * `getIdentities()` and `IdentityMap` split longer lists into calls of this size.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { IDENTITIES_BATCH_LIMIT } from "./auth_client.ts";
+ *
+ * assert.equal(Math.ceil(250 / IDENTITIES_BATCH_LIMIT), 3);
+ * ```
+ */
 export const IDENTITIES_BATCH_LIMIT = 100;
 
 const IDENTITY: Check = objectWith({

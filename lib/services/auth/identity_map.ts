@@ -10,7 +10,18 @@
 import { GlobusSDKUsageError } from "../../core/errors.ts";
 import { type AuthClient, IDENTITIES_BATCH_LIMIT, type Identity } from "./auth_client.ts";
 
-/** Options of an {@linkcode IdentityMap}. */
+/**
+ * Options of an {@linkcode IdentityMap}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { IdentityMapOptions } from "./identity_map.ts";
+ *
+ * const small: IdentityMapOptions = { batchSize: 10, provision: false };
+ * assert.equal(small.batchSize, 10);
+ * ```
+ */
 export interface IdentityMapOptions {
   /** Usernames or ids per call, 1 to 100. Default 100 (Python: `id_batch_size`). */
   readonly batchSize?: number;

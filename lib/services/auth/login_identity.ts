@@ -36,7 +36,18 @@ export interface LoginIdentity {
   readonly source: "id_token" | "userinfo";
 }
 
-/** Where {@linkcode getLoginIdentity} may read the identity; at least one. */
+/**
+ * Where {@linkcode getLoginIdentity} may read the identity; at least one.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { LoginIdentitySource } from "./login_identity.ts";
+ *
+ * const nothing: LoginIdentitySource = {};
+ * assert.equal(nothing.tokens ?? nothing.authClient, undefined); // getLoginIdentity() refuses it
+ * ```
+ */
 export interface LoginIdentitySource {
   /**
    * A token response from a login client's code exchange or refresh. Its
