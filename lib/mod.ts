@@ -125,4 +125,23 @@ export {
   type Membership,
   type MembershipStatus,
 } from "./services/groups/mod.ts";
+export {
+  AuthClient,
+  type Consent,
+  ConsentForest,
+  ConsentTree,
+  type GetConsentsOptions,
+  type GetIdentitiesOptions,
+  type GetIdentityProvidersOptions,
+  getLoginIdentity,
+  IDENTITIES_BATCH_LIMIT,
+  type Identity,
+  IdentityMap,
+  type IdentityMapOptions,
+  type IdentityProvider,
+  isUsername,
+  type LoginIdentity,
+  type LoginIdentitySource,
+  type UserInfo,
+} from "./services/auth/mod.ts";
 export type { AuthorizationParameters, LoginFlowManager } from "./login_flows/mod.ts";

@@ -126,6 +126,34 @@ export interface FakeClient {
 }
 
 /**
+ * A consent a person has granted a client: a scope and its dependencies, as
+ * one scope string. The fake serves it as Globus does, one consent per scope
+ * of the tree, from `GET /v2/api/identities/<id>/consents`. Logins add
+ * consents too (every scope a user's tokens were issued for).
+ *
+ * @example
+ * ```ts
+ * import type { FakeConsent } from "./dataset.ts";
+ * import { DEFAULT_IDS, FAKE_COLLECTION_ID, TUTORIAL_CLIENT_ID } from "./default_dataset.ts";
+ * const consent: FakeConsent = {
+ *   identityId: DEFAULT_IDS.bob,
+ *   clientId: TUTORIAL_CLIENT_ID,
+ *   scope: `urn:globus:auth:scope:transfer.api.globus.org:all` +
+ *     `[*https://auth.globus.org/scopes/${FAKE_COLLECTION_ID}/data_access]`,
+ * };
+ * console.log(consent.scope);
+ * ```
+ */
+export interface FakeConsent {
+  /** The identity that consented. */
+  identityId: string;
+  /** The client the root scope was granted to. */
+  clientId: string;
+  /** The scope with its dependencies (`a[b *c]`; `*` marks an optional one). */
+  scope: string;
+}
+
+/**
  * Everything a fake Globus serves. Order of `groups` is the order of API answers.
  *
  * @example
@@ -144,4 +172,6 @@ export interface FakeDataset {
   groups: FakeGroup[];
   /** Registered OAuth clients. */
   clients: FakeClient[];
+  /** Consents granted before the fake started (default none). */
+  consents?: FakeConsent[];
 }

@@ -48,6 +48,19 @@ export const CONFIDENTIAL_CLIENT_ID = "c0f1de57-1a1c-4e4e-9d3a-5e3c0c0a11e7";
 export const CONFIDENTIAL_CLIENT_SECRET = "fake-secret-do-not-use-anywhere";
 
 /**
+ * A mapped collection of the default data set: bob has consented to its
+ * `data_access` scope under Transfer for the tutorial client; dave has
+ * consented to Transfer without it.
+ *
+ * @example
+ * ```ts
+ * import { FAKE_COLLECTION_ID } from "./default_dataset.ts";
+ * console.log(`https://auth.globus.org/scopes/${FAKE_COLLECTION_ID}/data_access`);
+ * ```
+ */
+export const FAKE_COLLECTION_ID = "c011ec70-0000-4000-8000-00000000c001";
+
+/**
  * Identity ids and group ids of the default data set, for assertions.
  *
  * @example
@@ -230,5 +243,15 @@ export function defaultDataset(): FakeDataset {
         identityId: CONFIDENTIAL_CLIENT_ID,
       },
     ],
+    consents: [
+      {
+        identityId: I.bob,
+        clientId: TUTORIAL_CLIENT_ID,
+        scope: `${TRANSFER_ALL}[*https://auth.globus.org/scopes/${FAKE_COLLECTION_ID}/data_access]`,
+      },
+      { identityId: I.dave, clientId: TUTORIAL_CLIENT_ID, scope: TRANSFER_ALL },
+    ],
   };
 }
+
+const TRANSFER_ALL = "urn:globus:auth:scope:transfer.api.globus.org:all";

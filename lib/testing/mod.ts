@@ -6,7 +6,8 @@
  * (S256) for native clients, HTTP Basic for confidential clients, single-use
  * expiring codes, exact redirect URIs, tokens per resource server, refresh
  * (optionally rotating), revocation, introspection, userinfo, RS256
- * id_tokens with a JWKS, and the Groups `my_groups` / `get_group` calls.
+ * id_tokens with a JWKS, Auth's identities, identity providers and consents
+ * (`/v2/api/`), and the Groups `my_groups` / `get_group` calls.
  * Tests can inject failures (status codes with `Retry-After`, delays,
  * dropped connections, non-JSON answers) and read a request log.
  *
@@ -37,11 +38,19 @@ export {
   CONFIDENTIAL_CLIENT_SECRET,
   DEFAULT_IDS,
   defaultDataset,
+  FAKE_COLLECTION_ID,
   fakeGroup,
   fakeMembership,
   TUTORIAL_CLIENT_ID,
 } from "./default_dataset.ts";
-export type { FakeClient, FakeDataset, FakeGroup, FakeMembership, FakeUser } from "./dataset.ts";
+export type {
+  FakeClient,
+  FakeConsent,
+  FakeDataset,
+  FakeGroup,
+  FakeMembership,
+  FakeUser,
+} from "./dataset.ts";
 export type { Fault, RequestLogEntry } from "./faults.ts";
 export type { TokenBody, TokenIssue } from "./token_types.ts";
 export type { PublicJwk } from "./jwt.ts";

@@ -15,6 +15,7 @@ import {
   openidConfiguration,
 } from "./fake_auth.ts";
 import { handleGroups } from "./fake_groups.ts";
+import { handleAuthApi } from "./fake_identities.ts";
 import { handleIntrospect, handleRevoke, handleToken } from "./fake_token_endpoint.ts";
 import { json } from "./http_util.ts";
 
@@ -49,6 +50,7 @@ const ROUTES: Record<string, Record<string, Route>> = {
 export async function route(ctx: FakeContext, req: Request, note: RequestNote): Promise<Response> {
   const url = new URL(req.url);
   if (url.pathname.startsWith("/v2/groups/")) return handleGroups(ctx, req, url, note);
+  if (url.pathname.startsWith("/v2/api/")) return handleAuthApi(ctx, req, url, note);
   const methods = ROUTES[url.pathname];
   if (!methods) {
     return json(404, { code: "NotFound", message: `No such path: ${url.pathname}` });
