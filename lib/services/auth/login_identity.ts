@@ -73,7 +73,7 @@ function optionalString(value: unknown): string | undefined {
  * ```ts
  * import assert from "node:assert/strict";
  * import { getLoginIdentity } from "./login_identity.ts";
- * import { NativeAppAuthClient } from "../../auth/login_clients.ts";
+ * import { NativeAppAuthClient } from "../../auth/mod.ts";
  * import { startFakeGlobus, TUTORIAL_CLIENT_ID } from "../../testing/mod.ts";
  *
  * await using fake = await startFakeGlobus();
