@@ -13,6 +13,7 @@ import {
   type GlobusHTTPResponse,
 } from "../core/base_client.ts";
 import { AuthAPIError, GlobusSDKUsageError, RefreshTokenRejectedError } from "../core/errors.ts";
+import { type Shape, shape } from "../core/shape.ts";
 import {
   AuthorizationCodeFlowManager,
   type AuthorizeUrlOptions,
@@ -33,6 +34,34 @@ import {
   OAuthTokenResponse,
   type OAuthTokenResponseOptions,
 } from "../tokens/token_response.ts";
+
+/** What this SDK reads of Auth's OpenID configuration. */
+const OPENID_CONFIGURATION = shape.object<OpenIdConfiguration>({
+  issuer: shape.string,
+  "jwks_uri": shape.string,
+});
+/** A JWK Set: the keys themselves are checked when imported. */
+const JWK_SET = shape.object<{ keys: JsonWebKey[] }>({
+  keys: shape.array(shape.record as Shape<JsonWebKey>),
+});
+
+/**
+ * `form` with `bodyParams` merged in as Python's `dict.update`: a key already
+ * in the form gets the new value in its place; new keys follow, in order.
+ */
+function withBodyParams(
+  form: FormFields,
+  bodyParams: Readonly<Record<string, string>> | undefined,
+): FormFields {
+  const extra = new Map(Object.entries(bodyParams ?? {}));
+  const merged: FormFields = form.map(([key, value]) => {
+    if (!extra.has(key)) return [key, value];
+    const replaced = [key, extra.get(key)] as const;
+    extra.delete(key);
+    return replaced;
+  });
+  return [...merged, ...extra];
+}
 
 /** How long Auth's OpenID configuration and signing keys are reused, in ms. */
 const OIDC_CACHE_MS = 60 * 60 * 1000;
@@ -138,12 +167,14 @@ export abstract class AuthLoginClient extends BaseClient {
   ): Promise<OAuthRefreshTokenResponse> {
     try {
       return await this.oauth2Token(
-        [
-          ["refresh_token", refreshToken],
-          ["grant_type", "refresh_token"],
-          ...this.clientFields(),
-          ...Object.entries(options.bodyParams ?? {}),
-        ],
+        withBodyParams(
+          [
+            ["refresh_token", refreshToken],
+            ["grant_type", "refresh_token"],
+            ...this.clientFields(),
+          ],
+          options.bodyParams,
+        ),
         OAuthRefreshTokenResponse,
       );
     } catch (error) {
@@ -160,7 +191,7 @@ export abstract class AuthLoginClient extends BaseClient {
     options: { bodyParams?: Record<string, string> } = {},
   ): Promise<GlobusHTTPResponse> {
     return this.request("POST", "/v2/oauth2/token/revoke", {
-      form: [["token", token], ...this.clientFields(), ...Object.entries(options.bodyParams ?? {})],
+      form: withBodyParams([["token", token], ...this.clientFields()], options.bodyParams),
       idempotent: true,
     });
   }
@@ -181,14 +212,17 @@ export abstract class AuthLoginClient extends BaseClient {
       form,
       idempotent: options.idempotent ?? true,
     });
-    return new responseClass(response.data, { receivedAt: sentAt, idTokenKeys: this });
+    return new responseClass(response.parse(shape.record), {
+      receivedAt: sentAt,
+      idTokenKeys: this,
+    });
   }
 
   /** Auth's OpenID configuration, cached for an hour. Fetched without credentials. */
   getOpenIdConfiguration(): Promise<OpenIdConfiguration> {
     if (this.#oidc === undefined || this.#now() - this.#oidc.at > OIDC_CACHE_MS) {
       const config = this.request("GET", "/.well-known/openid-configuration", { authorize: false })
-        .then((r) => r.data as OpenIdConfiguration);
+        .then((r) => r.parse(OPENID_CONFIGURATION));
       config.catch(() => this.#oidc = undefined);
       this.#oidc = { at: this.#now(), config };
     }
@@ -204,7 +238,7 @@ export abstract class AuthLoginClient extends BaseClient {
     if (this.#jwk === undefined || this.#now() - this.#jwk.at > OIDC_CACHE_MS) {
       const keys = this.getOpenIdConfiguration()
         .then((config) => this.request("GET", config.jwks_uri, { authorize: false }))
-        .then((r) => r.data as { keys: JsonWebKey[] });
+        .then((r) => r.parse(JWK_SET));
       keys.catch(() => this.#jwk = undefined);
       this.#jwk = { at: this.#now(), keys };
     }
