@@ -62,5 +62,5 @@ export {
   pathSegment,
   type RequestOptions,
 } from "./base_client.ts";
-export { checkShape, type Shape, shape } from "./shape.ts";
+export { checkShape, type Shape, shape, type Shapes } from "./shape.ts";
 export { isObject } from "./json.ts";
