@@ -133,7 +133,7 @@ Deno.test("describeError() gives one actionable line per failure kind", () => {
   assert.equal(describeError(new Error("boom\n  at x")), "unexpected failure: boom");
   assert.equal(
     describeError(new Deno.errors.NotCapable('Requires read access to "/x", run again\nmore')),
-    'missing permission: Requires read access to "/x", run again; run with the permissions shown in --help',
+    "missing permission: --allow-read must include /x; see the permissions in --help",
   );
   const unauthorized = new GroupsAPIError({
     method: "GET",

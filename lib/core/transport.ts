@@ -12,9 +12,9 @@
  *   `Retry-After`) (W16);
  * - configuration mistakes (an invalid URL, an unsupported scheme, a bad
  *   certificate) fail at once instead of after 20 s of retries (W17);
- * - `Retry-After` is read as seconds (fractions too) or as an HTTP date; the
- *   sleep is never shorter than the normal backoff (a date in the past or
- *   `0` must not make six requests in a burst); a server asking for more
+ * - `Retry-After` is read as seconds (fractions too) or as an HTTP date; a
+ *   date in the past or a negative number gives the normal backoff, not six
+ *   requests in a burst (an explicit `0` is honoured); a server asking for more
  *   than the sleep cap is not retried early, as Python does, but answered
  *   with its error at once, its `Retry-After` header intact (W14, W15);
  * - redirects are never followed: Globus APIs do not redirect, and following
@@ -360,12 +360,16 @@ export class Transport {
   #retryDelay(response: TransportResponse, idempotent: boolean, attempt: number) {
     const status = response.status;
     if (RETRY_AFTER_STATUSES.has(status)) {
-      const retryAfter = parseRetryAfter(response.headers.get("retry-after"), this.#now());
+      const header = response.headers.get("retry-after");
+      const retryAfter = parseRetryAfter(header, this.#now());
       if (retryAfter !== undefined) {
         // The server asked for longer than we are willing to wait: say so now.
         if (retryAfter > this.maxSleepMs) return undefined;
-        // Never sooner than the backoff: a date in the past is no reason for a burst.
-        return Math.max(retryAfter, this.#backoff(attempt));
+        // A date in the past (clock skew, or a hostile server) or a negative number says
+        // nothing about when to come back, and must not cause a burst: back off as usual.
+        // An explicit "0" is a deliberate answer and is honoured, as in Python.
+        const explicitSeconds = /^\d+(\.\d+)?$/.test(header!.trim());
+        return retryAfter === 0 && !explicitSeconds ? this.#backoff(attempt) : retryAfter;
       }
       if (status === 429) return this.#backoff(attempt);
     }
