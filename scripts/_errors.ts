@@ -56,9 +56,20 @@ function describePermission(error: Error, file: string | undefined): string {
   }; see the permissions in --help`;
 }
 
+/** A missing Deno permission, itself or as the cause of a token-file error. */
+function missingPermission(error: unknown): Error | undefined {
+  const isPermission = (e: unknown): e is Error =>
+    e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied;
+  if (isPermission(error)) return error;
+  if (error instanceof TokenStorageError && isPermission(error.cause)) return error.cause;
+  return undefined;
+}
+
 /** One line that says what happened and what to do, for any failure. Never includes a token. */
 export function describeError(error: unknown, context: { tokenFile?: string } = {}): string {
   const file = context.tokenFile;
+  const permission = missingPermission(error);
+  if (permission !== undefined) return describePermission(permission, file);
   if (error instanceof CliError || error instanceof UsageError) return error.message;
   if (error instanceof RefreshTokenRejectedError) {
     return `${LOGIN_EXPIRED}; log in again${file ? ` (remove ${file} or run with --logout)` : ""}`;
@@ -96,19 +107,12 @@ export function describeError(error: unknown, context: { tokenFile?: string } = 
     return `could not reach Globus: ${error.message}; check the network connection (and GLOBUS_SDK_SERVICE_URL_* if set)`;
   }
   if (error instanceof GlobusSDKUsageError) return `invalid setting: ${error.message}`;
-  if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
-    return describePermission(error, file);
-  }
   return `unexpected failure: ${error instanceof Error ? error.message.split("\n")[0] : error}`;
 }
 
 /** The exit status of a failure: 2 for the command line (usage, permissions), else 1. */
 function exitStatus(error: unknown): number {
-  if (error instanceof UsageError) return 2;
-  if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
-    return 2;
-  }
-  return 1;
+  return error instanceof UsageError || missingPermission(error) !== undefined ? 2 : 1;
 }
 
 /**
