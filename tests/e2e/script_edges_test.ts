@@ -153,3 +153,20 @@ Deno.test("processIo escapes control characters on stdout only when it is a term
     await Deno.remove(file);
   }
 });
+
+Deno.test("list_groups_noapp.ts on a terminal: Ctrl-D at the prompt puts the error on a line of its own", async () => {
+  const script = new URL("../../scripts/list_groups_noapp.ts", import.meta.url).pathname;
+  const out = await new Deno.Command("script", {
+    // script(1) gives the child a terminal; its own stdin at EOF is Ctrl-D at the prompt.
+    args: ["-qec", `${Deno.execPath()} run ${NOAPP_FLAGS.join(" ")} ${script}`, "/dev/null"],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output().catch(() => undefined);
+  if (out === undefined) return; // no script(1) here: nothing to drive a terminal with
+  const text = new TextDecoder().decode(out.stdout).replaceAll("\r\n", "\n");
+  assert.match(
+    text,
+    /\nPlease enter the code here: \nerror: no code was entered \(standard input closed\); /,
+  );
+});
