@@ -30,6 +30,7 @@ export {
   type BaseClientOptions,
   type ConfigOptions,
   DEFAULT_HTTP_TIMEOUT_SECONDS,
+  describeRetry,
   ENVIRONMENTS,
   type EnvReader,
   type ErrorSubdocument,
@@ -46,6 +47,7 @@ export {
   readEnv,
   RefreshTokenRejectedError,
   type RequestOptions,
+  type RetryEvent,
   type ServiceName,
   TokenStorageError,
   Transport,
@@ -118,8 +120,10 @@ export {
   type TokenResponseClass,
 } from "./auth/mod.ts";
 export {
+  type GetGroupOptions,
   type GetMyGroupsOptions,
   type Group,
+  type GroupInfo,
   type GroupRole,
   GroupsClient,
   type Membership,

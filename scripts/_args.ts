@@ -10,7 +10,7 @@
  * @module
  */
 
-import { UsageError } from "./_cli.ts";
+import { UsageError, VersionRequest } from "./_errors.ts";
 
 /** One option: a string that takes a value, or a boolean flag. */
 export interface OptionSpec {
@@ -27,8 +27,11 @@ export type Parsed<S extends Record<string, OptionSpec>> = {
 
 /**
  * Parses `args` against `spec`. The last occurrence of an option wins.
+ * `--version` is understood by every script: it wins over everything else.
  *
- * @throws {UsageError} for an unknown option, a missing or unexpected value, or a positional argument.
+ * @throws {VersionRequest} for `--version` (the caller prints the version and exits 0).
+ * @throws {UsageError} for an unknown option, a missing, empty or unexpected
+ *   value, or a positional argument.
  */
 export function parseOptions<S extends Record<string, OptionSpec>>(
   args: readonly string[],
@@ -38,6 +41,7 @@ export function parseOptions<S extends Record<string, OptionSpec>>(
   const byShort = new Map(
     Object.entries(spec).flatMap(([name, o]) => o.short ? [[o.short, name] as const] : []),
   );
+  if (args.includes("--version")) throw new VersionRequest("--version");
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const long = arg.match(/^--([^=]+)(?:=(.*))?$/s);
@@ -54,6 +58,8 @@ export function parseOptions<S extends Record<string, OptionSpec>>(
       if (inline !== undefined) throw new UsageError(`--${name} takes no value; see --help`);
       values[name] = true;
     } else if (inline !== undefined) {
+      // "--client-id=" is a slip (an unset shell variable), not a choice of "".
+      if (inline === "") throw new UsageError(`--${name} needs a non-empty value; see --help`);
       values[name] = inline;
     } else {
       const next = args[++i];
@@ -63,6 +69,7 @@ export function parseOptions<S extends Record<string, OptionSpec>>(
           `--${name} needs a value (write --${name}=VALUE for one that starts with -); see --help`,
         );
       }
+      if (next === "") throw new UsageError(`--${name} needs a non-empty value; see --help`);
       values[name] = next;
     }
   }

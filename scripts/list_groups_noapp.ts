@@ -23,42 +23,50 @@ import {
   getServiceUrl,
   GroupsClient,
   NativeAppAuthClient,
+  Transport,
 } from "../lib/mod.ts";
 import {
   CliError,
   formatGroups,
   interactiveLogin,
+  invocation,
   type Io,
   noappPermissions,
   outputFormat,
   processIo,
   requireNetAccess,
+  retryReporter,
   runCli,
+  scriptName,
   TUTORIAL_CLIENT_ID,
 } from "./_cli.ts";
 import { parseOptions } from "./_args.ts";
 
-const HELP = `Usage: list_groups_noapp.ts [--format csv|json] [--client-id ID]
+/** The help text, naming the file this was started as (a .ts script, a bundle, a binary). */
+const help = () =>
+  `Usage: ${scriptName("list_groups_noapp.ts")} [--format csv|json] [--client-id ID]
 
 Log in to Globus (copy-paste login) and list your groups.
   --format csv|json   output format (default csv: ID,Name,Roles)
   --client-id ID      your own native app's client id (default: the tutorial's)
+  --version           print the version
   -h, --help          this text
 
 Permissions (the narrowest that work; for another GLOBUS_SDK_ENVIRONMENT or a
 local fake Globus, put its hosts in --allow-net):
-  deno run ${noappPermissions().join(" ")} \\
-    scripts/list_groups_noapp.ts
+  ${invocation(noappPermissions())}
 `;
 
 /** Runs the script with `args` on `io`; returns the exit status. */
 export function main(args: string[], io: Io = processIo): Promise<number> {
   return runCli(async () => {
     const values = parseCommandLine(args);
-    if (values.help) return await io.out(HELP);
+    if (values.help) return await io.out(help());
 
-    // 1. A native-app Auth client: no secret, PKCE login.
-    const authClient = new NativeAppAuthClient(values.clientId);
+    // 1. A native-app Auth client: no secret, PKCE login. One transport for both
+    //    clients, which says on stderr when it retries.
+    const transport = new Transport({ onRetry: retryReporter(io) });
+    const authClient = new NativeAppAuthClient(values.clientId, { transport });
     requireNetAccess([authClient.baseUrl, getServiceUrl("groups")]);
 
     // 2. Log in: print the URL, read the code, exchange it for tokens.
@@ -72,7 +80,7 @@ export function main(args: string[], io: Io = processIo): Promise<number> {
     const authorizer = new AccessTokenAuthorizer(groupsTokens.access_token);
 
     // 4. List my groups and print them.
-    const groupsClient = new GroupsClient({ authorizer });
+    const groupsClient = new GroupsClient({ authorizer, transport });
     const groups = await groupsClient.getMyGroups();
     await io.out(formatGroups(groups, values.format));
   }, io);

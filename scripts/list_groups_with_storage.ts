@@ -35,17 +35,22 @@ import {
   RefreshTokenAuthorizer,
   RefreshTokenRejectedError,
   type TokenStorageData,
+  Transport,
 } from "../lib/mod.ts";
 import {
   CliError,
   describeError,
   formatGroups,
   interactiveLogin,
+  invocation,
   type Io,
+  LOGIN_EXPIRED,
   outputFormat,
   processIo,
   requireNetAccess,
+  retryReporter,
   runCli,
+  scriptName,
   storagePermissions,
   TUTORIAL_CLIENT_ID,
   UsageError,
@@ -55,7 +60,8 @@ import { parseOptions } from "./_args.ts";
 /** The tutorial's token file name, in the home directory. */
 const TOKEN_FILE_NAME = ".list-my-globus-groups-tokens.json";
 
-const HELP = `Usage: list_groups_with_storage.ts [options]
+const help = () =>
+  `Usage: ${scriptName("list_groups_with_storage.ts")} [options]
 
 List your Globus groups, logging in only when no stored login works.
   --token-file PATH   where tokens are kept (default ~/${TOKEN_FILE_NAME})
@@ -63,14 +69,14 @@ List your Globus groups, logging in only when no stored login works.
   --force-login       log in again even if a stored login exists
   --logout            revoke the stored tokens at Globus Auth and remove them
   --client-id ID      your own native app's client id (default: the tutorial's)
+  --version           print the version
   -h, --help          this text
 
 Permissions (the narrowest that work; for another GLOBUS_SDK_ENVIRONMENT or a
 local fake Globus, put its hosts in --allow-net; with --token-file, grant that
-file, its .lock and its .tmp instead):
+file, its .lock and its .tmp instead; a path with a comma cannot be granted):
   T="$HOME/${TOKEN_FILE_NAME}"
-  deno run ${storagePermissions("$T").join(" ")} \\
-    scripts/list_groups_with_storage.ts
+  ${invocation(storagePermissions("$T"))}
 `;
 
 /** Runs the script with `args` on `io`; returns the exit status. */
@@ -79,12 +85,13 @@ export function main(args: string[], io: Io = processIo): Promise<number> {
   return runCli(
     async () => {
       const values = parseCommandLine(args);
-      if (values.help) return await io.out(HELP);
+      if (values.help) return await io.out(help());
       const tokenFile = values.tokenFile;
       context.tokenFile = tokenFile;
 
       // 1. A native-app Auth client and the JSON token storage.
-      const authClient = new NativeAppAuthClient(values.clientId);
+      const transport = new Transport({ onRetry: retryReporter(io) });
+      const authClient = new NativeAppAuthClient(values.clientId, { transport });
       requireNetAccess([authClient.baseUrl, getServiceUrl("groups")]);
       const tokenStorage = new JSONTokenStorage(tokenFile);
       const resourceServer = GroupsClient.resourceServer;
@@ -128,7 +135,7 @@ export function main(args: string[], io: Io = processIo): Promise<number> {
               }); the next run may need a new login\n`,
             ),
         });
-        return new GroupsClient({ authorizer }).getMyGroups();
+        return new GroupsClient({ authorizer, transport }).getMyGroups();
       };
 
       // 4. List my groups. A stored login that Globus no longer accepts is
@@ -148,7 +155,9 @@ export function main(args: string[], io: Io = processIo): Promise<number> {
           tokenData = replacement;
         } else {
           await io.err(
-            "The stored Globus login has expired or been revoked; it was removed. Log in again.\n",
+            `${LOGIN_EXPIRED[0]!.toUpperCase()}${
+              LOGIN_EXPIRED.slice(1)
+            }; it was removed. Log in again.\n`,
           );
           tokenData = await login();
         }

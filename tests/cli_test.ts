@@ -2,12 +2,16 @@ import assert from "node:assert/strict";
 import type { Group } from "../lib/mod.ts";
 import { parseOptions } from "../scripts/_args.ts";
 import {
+  CliError,
   describeError,
   groupsAsCsv,
   groupsAsJson,
+  LineReader,
   noappPermissions,
   runCli,
+  shellWords,
   storagePermissions,
+  terminalSafe,
   UsageError,
 } from "../scripts/_cli.ts";
 import {
@@ -103,11 +107,22 @@ Deno.test("deno.json's list-groups tasks carry exactly the documented permission
   const T = "$HOME/.list-my-globus-groups-tokens.json";
   assert.equal(
     config.tasks["list-groups-with-storage"],
-    `deno run ${storagePermissions(T).join(" ")} scripts/list_groups_with_storage.ts`,
+    `deno run ${shellWords(storagePermissions(T))} scripts/list_groups_with_storage.ts`,
   );
   assert.equal(
     config.tasks["list-groups"],
     `deno run ${noappPermissions().join(" ")} scripts/list_groups_noapp.ts`,
+  );
+  // The tasks for the local fake: the same permissions, with 127.0.0.1 for the Globus hosts.
+  assert.equal(
+    config.tasks["fake:list-groups-with-storage"],
+    `deno run ${
+      shellWords(storagePermissions(T, "127.0.0.1"))
+    } scripts/list_groups_with_storage.ts`,
+  );
+  assert.equal(
+    config.tasks["fake:list-groups"],
+    `deno run ${noappPermissions("127.0.0.1").join(" ")} scripts/list_groups_noapp.ts`,
   );
 });
 
@@ -133,7 +148,7 @@ Deno.test("describeError() gives one actionable line per failure kind", () => {
   assert.equal(describeError(new Error("boom\n  at x")), "unexpected failure: boom");
   assert.equal(
     describeError(new Deno.errors.NotCapable('Requires read access to "/x", run again\nmore')),
-    'missing permission: Requires read access to "/x", run again; run with the permissions shown in --help',
+    "missing permission: --allow-read must include /x; see the permissions in --help",
   );
   const unauthorized = new GroupsAPIError({
     method: "GET",
@@ -169,4 +184,63 @@ Deno.test("runCli() prints any failure as exactly one line, exit 1, and usage er
   assert.equal(await runCli(() => Promise.reject(new UsageError("bad flag")), io), 2);
   assert.deepEqual(written, ["err:error: bad flag\n"]);
   assert.equal(await runCli(() => Promise.resolve(), io), 0);
+});
+
+Deno.test("terminalSafe() escapes ESC, BEL, NUL, CR, DEL, C1 and bidi overrides; keeps LF, TAB and non-ASCII", () => {
+  assert.equal(
+    terminalSafe("a\u001b]0;t\u0007\u0000\r\u007f\u0085\u202e\u2066 Ünï 研\tx\n"),
+    "a\\x1b]0;t\\x07\\x00\\x0d\\x7f\\x85\\u202e\\u2066 Ünï 研\tx\n",
+  );
+});
+
+Deno.test("groupsAsCsv() quotes a name with a lone CR and leaves formula-like names as they are", () => {
+  assert.equal(
+    groupsAsCsv([group("g1", "a\rb", []), group("g2", "=1+2", ["member"])]),
+    'ID,Name,Roles\ng1,"a\rb",\ng2,"=1+2",member\n',
+  );
+});
+
+Deno.test("LineReader reads lines in blocks, keeps the rest for the next line, and refuses an absurd one early", async () => {
+  const source = (chunks: string[]) => {
+    const bytes = chunks.map((c) => new TextEncoder().encode(c));
+    let reads = 0;
+    const read = (buffer: Uint8Array) => {
+      reads++;
+      const next = bytes.shift();
+      if (next === undefined) return Promise.resolve(null);
+      buffer.set(next);
+      return Promise.resolve(next.length);
+    };
+    return { read, reads: () => reads };
+  };
+  const two = source(["co", "de1\r\ncode2\nta", "il"]);
+  const lines = new LineReader(two.read);
+  assert.equal(await lines.readLine(), "code1");
+  assert.equal(await lines.readLine(), "code2");
+  assert.equal(await lines.readLine(), "tail");
+  assert.equal(await lines.readLine(), null);
+  const huge = source(Array.from({ length: 1000 }, () => "x".repeat(4096)));
+  await assert.rejects(() => new LineReader(huge.read).readLine(), CliError);
+  assert.ok(huge.reads() <= 3, `read ${huge.reads()} blocks of an endless line`);
+});
+
+Deno.test("storagePermissions() refuses a path with a comma; shellWords() quotes a path with a space", () => {
+  assert.throws(() => storagePermissions("/h/a,b.json"), UsageError);
+  assert.equal(
+    shellWords(["--allow-read=/home/my name/t.json", "--allow-env=HOME"]),
+    '--allow-read="/home/my name/t.json" --allow-env=HOME',
+  );
+});
+
+Deno.test("runCli() maps a BrokenPipe to exit 141 with nothing on stderr, and --version to the version on stdout", async () => {
+  const written: string[] = [];
+  const io = {
+    readLine: () => Promise.resolve(null),
+    out: (t: string) => Promise.resolve(void written.push(`out:${t}`)),
+    err: (t: string) => Promise.resolve(void written.push(`err:${t}`)),
+  };
+  assert.equal(await runCli(() => Promise.reject(new Deno.errors.BrokenPipe("x")), io), 141);
+  assert.deepEqual(written, []);
+  assert.equal(await runCli(() => Promise.resolve(void parseOptions(["--version"], {})), io), 0);
+  assert.match(written[0]!, /^out:globus-deno \d+\.\d+\.\d+\n$/);
 });

@@ -19,7 +19,8 @@ const ROOT = new URL("../", import.meta.url).pathname;
 /** The `deno compile` commands of deno.json's `compile` task, argument lists without `deno`. */
 async function compileCommands(): Promise<string[][]> {
   const config = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
-  return (config.tasks.compile as string).split("&&").map((c) => c.trim().split(/\s+/).slice(1));
+  return (config.tasks.compile as string).split("&&").map((c) => c.trim().split(/\s+/).slice(1))
+    .filter((args) => args[0] === "compile"); // not the runtime preflight before them
 }
 
 /** Where a denort runtime for this Deno version is, or why there is none. */
@@ -137,7 +138,7 @@ Deno.test("deno task bundle's one-file storage script lists groups with the same
     const config = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
     const bundleArgs = (config.tasks.bundle as string).split("&&").map((c) =>
       c.trim().split(/\s+/).slice(1)
-    );
+    ).filter((args) => args[0] === "bundle"); // not the chmod +x after them
     for (const args of bundleArgs) {
       const o = args.indexOf("-o");
       args[o + 1] = `${out}/${args[o + 1]!.split("/").pop()}`;

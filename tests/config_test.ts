@@ -154,12 +154,12 @@ Deno.test("getHttpTimeoutMs() reads seconds from GLOBUS_SDK_HTTP_TIMEOUT: '2.5' 
 Deno.test("getHttpTimeoutMs() gives undefined (no timeout) for -1, from the variable or the option", () => {
   assert.equal(getHttpTimeoutMs({ env: fakeEnv({ GLOBUS_SDK_HTTP_TIMEOUT: "-1" }) }), undefined);
   assert.equal(getHttpTimeoutMs({ env: fakeEnv({ GLOBUS_SDK_HTTP_TIMEOUT: "-1.0" }) }), undefined);
-  assert.equal(getHttpTimeoutMs({ seconds: -1, env: fakeEnv() }), undefined);
+  assert.equal(getHttpTimeoutMs({ ms: -1, env: fakeEnv() }), undefined);
 });
 
-Deno.test("getHttpTimeoutMs() lets an explicit seconds value win without reading the variable", () => {
+Deno.test("getHttpTimeoutMs() lets an explicit ms value win without reading the variable", () => {
   const env = fakeEnv({ GLOBUS_SDK_HTTP_TIMEOUT: "nonsense" });
-  assert.equal(getHttpTimeoutMs({ seconds: 0.05, env }), 50);
+  assert.equal(getHttpTimeoutMs({ ms: 50, env }), 50);
   assert.deepEqual(env.read, []);
 });
 
@@ -175,9 +175,9 @@ Deno.test("getHttpTimeoutMs() refuses '', '0', '-2', 'abc', '0x10', 'Infinity' a
       JSON.stringify(raw),
     );
   }
-  assert.throws(() => getHttpTimeoutMs({ seconds: 0 }), GlobusSDKUsageError);
-  assert.throws(() => getHttpTimeoutMs({ seconds: NaN }), GlobusSDKUsageError);
-  assert.throws(() => getHttpTimeoutMs({ seconds: -0.5 }), GlobusSDKUsageError);
+  assert.throws(() => getHttpTimeoutMs({ ms: 0 }), GlobusSDKUsageError);
+  assert.throws(() => getHttpTimeoutMs({ ms: NaN }), GlobusSDKUsageError);
+  assert.throws(() => getHttpTimeoutMs({ ms: -0.5 }), GlobusSDKUsageError);
 });
 
 // ---- readEnv without permission (subprocess) -------------------------------------------------------
@@ -222,5 +222,44 @@ Deno.test("readEnv() returns undefined, without throwing or prompting, for a var
     assert.ok(!stderr.includes("permission"), stderr);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("getServiceUrl() takes any service name with Python's URL rules (api part, auth/app, Automate, production overrides)", () => {
+  const env = fakeEnv();
+  const url = (service: string, environment: string) =>
+    getServiceUrl(service, { env, environment });
+  assert.equal(url("transfer", "production"), "https://transfer.api.globus.org/");
+  assert.equal(url("search", "sandbox"), "https://search.api.sandbox.globuscs.info/");
+  assert.equal(url("app", "preview"), "https://app.preview.globus.org/");
+  assert.equal(url("flows", "production"), "https://flows.automate.globus.org/");
+  assert.equal(url("timer", "staging"), "https://staging.timer.automate.globus.org/");
+  assert.equal(url("nexus", "production"), "https://nexus.api.globusonline.org/");
+  assert.equal(url("nexus", "test"), "https://nexus.api.test.globuscs.info/");
+  const viaVar = fakeEnv({ GLOBUS_SDK_SERVICE_URL_TRANSFER: "http://127.0.0.1:1/" });
+  assert.equal(getServiceUrl("transfer", { env: viaVar }), "http://127.0.0.1:1/");
+  assert.deepEqual(viaVar.read, ["GLOBUS_SDK_SERVICE_URL_TRANSFER"]);
+});
+
+Deno.test("getServiceUrl() refuses a service name that could bend the host or the variable name", () => {
+  for (const bad of ["", "Transfer", "a.b", "x/y", "evil.com#", "1x"]) {
+    assert.throws(() => getServiceUrl(bad, { env: fakeEnv() }), {
+      name: "GlobusSDKUsageError",
+      message: `invalid service name "${bad}": use lower-case letters, digits and _`,
+    });
+  }
+});
+
+Deno.test("getServiceUrl() names the variable when GLOBUS_SDK_SERVICE_URL_* is not an http(s) URL", () => {
+  for (const bad of ["not-a-url", "ftp://host/", "file:///etc/passwd"]) {
+    assert.throws(
+      () => getServiceUrl("auth", { env: fakeEnv({ GLOBUS_SDK_SERVICE_URL_AUTH: bad }) }),
+      {
+        name: "GlobusSDKUsageError",
+        message: `GLOBUS_SDK_SERVICE_URL_AUTH=${
+          JSON.stringify(bad)
+        } is not an http(s) URL; set it to a base URL such as https://host/ or unset it`,
+      },
+    );
   }
 });

@@ -331,9 +331,9 @@ Deno.test("Transport.request() retries a GET after 503 with Retry-After: 2 and s
   assert.deepEqual(sleeps, [2000]);
 });
 
-Deno.test("Transport.request() sleeps exactly what Retry-After says on 429: ' 2 ' → 2000, '1.5' → 1500, '0' → 0, '-3' → 0 ms", async () => {
+Deno.test("Transport.request() sleeps what Retry-After says on 429: ' 2 ' → 2000, '1.5' → 1500, '0' → 0; '-3' says nothing: the 700 ms backoff", async () => {
   for (
-    const [value, expected] of [[" 2 ", 2000], ["1.5", 1500], ["0", 0], ["-3", 0], [
+    const [value, expected] of [[" 2 ", 2000], ["1.5", 1500], ["0", 0], ["-3", 700], [
       "10",
       10_000,
     ]] as const
@@ -357,13 +357,13 @@ Deno.test("Transport.request() reads an HTTP-date Retry-After against the inject
   assert.deepEqual(sleeps, [4000]);
 });
 
-Deno.test("Transport.request() treats an HTTP-date Retry-After in the past as 0 ms", async () => {
-  const { transport, sleeps } = harness([
-    respond(503, "", { "Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT" }),
-    respond(200),
-  ]);
-  await transport.request({ method: "GET", url: URL_X });
-  assert.deepEqual(sleeps, [0]);
+Deno.test("Transport.request() sleeps at least the normal backoff for an HTTP-date Retry-After in the past (no burst of six requests)", async () => {
+  const past = { "Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT" };
+  const { transport, calls, sleeps } = harness([respond(503, "", past)]);
+  const res = await transport.request({ method: "GET", url: URL_X });
+  assert.equal(res.status, 503);
+  assert.equal(calls.length, 6);
+  assert.deepEqual(sleeps, BACKOFF_5);
 });
 
 Deno.test("Transport.request() does not retry when Retry-After (11 s) exceeds the 10 s cap and returns the 503", async () => {
@@ -560,8 +560,8 @@ Deno.test("Transport.request() wraps an unexpected non-TypeError from fetch in N
 
 // ---- timeouts (real 50 ms timers) -----------------------------------------------------------
 
-Deno.test("Transport.request() throws GlobusTimeoutError when fetch does not answer within httpTimeoutSeconds 0.05", async () => {
-  const { transport, calls, sleeps } = harness([hang], { httpTimeoutSeconds: 0.05, maxRetries: 0 });
+Deno.test("Transport.request() throws GlobusTimeoutError when fetch does not answer within httpTimeoutMs 0.05", async () => {
+  const { transport, calls, sleeps } = harness([hang], { httpTimeoutMs: 50, maxRetries: 0 });
   assert.equal(transport.timeoutMs, 50);
   const started = performance.now();
   const err = await transport.request({ method: "GET", url: URL_X }).then(
@@ -580,14 +580,14 @@ Deno.test("Transport.request() throws GlobusTimeoutError when fetch does not ans
 });
 
 Deno.test("Transport.request() retries a GET that timed out (3 attempts with maxRetries 2), then throws GlobusTimeoutError", async () => {
-  const { transport, calls, sleeps } = harness([hang], { httpTimeoutSeconds: 0.05, maxRetries: 2 });
+  const { transport, calls, sleeps } = harness([hang], { httpTimeoutMs: 50, maxRetries: 2 });
   await assert.rejects(transport.request({ method: "GET", url: URL_X }), GlobusTimeoutError);
   assert.equal(calls.length, 3);
   assert.deepEqual(sleeps, [700, 1400]);
 });
 
 Deno.test("Transport.request() does not retry a POST that timed out (it may have been processed)", async () => {
-  const { transport, calls, sleeps } = harness([hang, respond(200)], { httpTimeoutSeconds: 0.05 });
+  const { transport, calls, sleeps } = harness([hang, respond(200)], { httpTimeoutMs: 50 });
   await assert.rejects(transport.request({ method: "POST", url: URL_X }), GlobusTimeoutError);
   assert.equal(calls.length, 1);
   assert.deepEqual(sleeps, []);
@@ -605,7 +605,7 @@ Deno.test("Transport.request() times out a response whose body stalls, and recov
     return new Response(body, { status: 200 });
   };
   const { transport, calls, sleeps } = harness([stalledBody, respond(200, "whole")], {
-    httpTimeoutSeconds: 0.05,
+    httpTimeoutMs: 50,
   });
   const res = await transport.request({ method: "GET", url: URL_X });
   assert.equal(res.text, "whole");
@@ -620,7 +620,7 @@ Deno.test("Transport with a timeout beyond setTimeout's 2^31-1 ms limit does not
     return new Response("late", { status: 200 });
   };
   const { transport, calls } = harness([slowButFine], {
-    httpTimeoutSeconds: 3_000_000,
+    httpTimeoutMs: 3_000_000_000,
     maxRetries: 0,
   });
   assert.equal(transport.timeoutMs, 3_000_000_000);
@@ -629,13 +629,13 @@ Deno.test("Transport with a timeout beyond setTimeout's 2^31-1 ms limit does not
   assert.equal(calls.length, 1);
 });
 
-Deno.test("Transport with httpTimeoutSeconds -1 has no timeout (timeoutMs undefined)", async () => {
-  const { transport } = harness([respond(200)], { httpTimeoutSeconds: -1 });
+Deno.test("Transport with httpTimeoutMs -1 has no timeout (timeoutMs undefined)", async () => {
+  const { transport } = harness([respond(200)], { httpTimeoutMs: -1 });
   assert.equal(transport.timeoutMs, undefined);
   assert.equal((await transport.request({ method: "GET", url: URL_X })).status, 200);
 });
 
-Deno.test("Transport takes GLOBUS_SDK_HTTP_TIMEOUT from its env reader, and httpTimeoutSeconds beats it", () => {
+Deno.test("Transport takes GLOBUS_SDK_HTTP_TIMEOUT from its env reader, and httpTimeoutMs beats it", () => {
   const read: string[] = [];
   const env = (name: string) => {
     read.push(name);
@@ -644,7 +644,7 @@ Deno.test("Transport takes GLOBUS_SDK_HTTP_TIMEOUT from its env reader, and http
   assert.equal(new Transport({ env }).timeoutMs, 2500);
   assert.deepEqual(read, ["GLOBUS_SDK_HTTP_TIMEOUT"]);
   assert.equal(new Transport({ env: () => "-1" }).timeoutMs, undefined);
-  assert.equal(new Transport({ env, httpTimeoutSeconds: 7 }).timeoutMs, 7000);
+  assert.equal(new Transport({ env, httpTimeoutMs: 7000 }).timeoutMs, 7000);
 });
 
 Deno.test("new Transport() refuses a bad maxRetries, maxSleepMs or timeout", () => {
@@ -659,7 +659,7 @@ Deno.test("new Transport() refuses a bad maxRetries, maxSleepMs or timeout", () 
   });
   assert.throws(() => new Transport({ maxSleepMs: NaN }), RangeError);
   assert.throws(
-    () => new Transport({ httpTimeoutSeconds: 0, env: () => undefined }),
+    () => new Transport({ httpTimeoutMs: 0, env: () => undefined }),
     GlobusSDKUsageError,
   );
   assert.throws(() => new Transport({ env: () => "" }), GlobusSDKUsageError);

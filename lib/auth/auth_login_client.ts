@@ -12,6 +12,7 @@ import {
   type GlobusHTTPResponse,
 } from "../core/base_client.ts";
 import { AuthAPIError, GlobusSDKUsageError, RefreshTokenRejectedError } from "../core/errors.ts";
+import { type Shape, shape } from "../core/shape.ts";
 import { AuthScopes, type AuthScopesType } from "../scopes/scopes.ts";
 import type { OpenIdConfiguration } from "../tokens/id_token.ts";
 import {
@@ -27,6 +28,34 @@ import type {
   FormFields,
   OAuthFlowManager,
 } from "./flow_managers.ts";
+
+/** What this SDK reads of Auth's OpenID configuration. */
+const OPENID_CONFIGURATION = shape.object<OpenIdConfiguration>({
+  issuer: shape.string,
+  "jwks_uri": shape.string,
+});
+/** A JWK Set: the keys themselves are checked when imported. */
+const JWK_SET = shape.object<{ keys: JsonWebKey[] }>({
+  keys: shape.array(shape.record as Shape<JsonWebKey>),
+});
+
+/**
+ * `form` with `bodyParams` merged in as Python's `dict.update`: a key already
+ * in the form gets the new value in its place; new keys follow, in order.
+ */
+function withBodyParams(
+  form: FormFields,
+  bodyParams: Readonly<Record<string, string>> | undefined,
+): FormFields {
+  const extra = new Map(Object.entries(bodyParams ?? {}));
+  const merged: FormFields = form.map(([key, value]) => {
+    if (!extra.has(key)) return [key, value];
+    const replaced = [key, extra.get(key)] as const;
+    extra.delete(key);
+    return replaced;
+  });
+  return [...merged, ...extra];
+}
 
 /** How long Auth's OpenID configuration and signing keys are reused, in ms. */
 const OIDC_CACHE_MS = 60 * 60 * 1000;
@@ -101,14 +130,15 @@ export abstract class AuthLoginClient extends BaseClient {
     this.#now = options.now ?? Date.now;
     // Both are fetched without credentials; the keys' URL comes from a
     // document, and a secret is never sent to a URL a document names.
-    const get = async (url: string) => (await this.request("GET", url, { authorize: false })).data;
+    const get = async <T>(url: string, s: Shape<T>) =>
+      (await this.request("GET", url, { authorize: false })).parse(s);
     this.#oidc = new ExpiringCache(
-      async () => await get("/.well-known/openid-configuration") as OpenIdConfiguration,
+      async () => await get("/.well-known/openid-configuration", OPENID_CONFIGURATION),
       OIDC_CACHE_MS,
       this.#now,
     );
     this.#jwk = new ExpiringCache(
-      async () => await get((await this.#oidc.get()).jwks_uri) as { keys: JsonWebKey[] },
+      async () => await get((await this.#oidc.get()).jwks_uri, JWK_SET),
       OIDC_CACHE_MS,
       this.#now,
     );
@@ -173,12 +203,14 @@ export abstract class AuthLoginClient extends BaseClient {
   ): Promise<OAuthRefreshTokenResponse> {
     try {
       return await this.oauth2Token(
-        [
-          ["refresh_token", refreshToken],
-          ["grant_type", "refresh_token"],
-          ...this.clientFields(),
-          ...Object.entries(options.bodyParams ?? {}),
-        ],
+        withBodyParams(
+          [
+            ["refresh_token", refreshToken],
+            ["grant_type", "refresh_token"],
+            ...this.clientFields(),
+          ],
+          options.bodyParams,
+        ),
         OAuthRefreshTokenResponse,
       );
     } catch (error) {
@@ -195,7 +227,7 @@ export abstract class AuthLoginClient extends BaseClient {
     options: { bodyParams?: Record<string, string> } = {},
   ): Promise<GlobusHTTPResponse> {
     return await this.request("POST", "/v2/oauth2/token/revoke", {
-      form: [["token", token], ...this.clientFields(), ...Object.entries(options.bodyParams ?? {})],
+      form: withBodyParams([["token", token], ...this.clientFields()], options.bodyParams),
       idempotent: true,
     });
   }
@@ -216,7 +248,10 @@ export abstract class AuthLoginClient extends BaseClient {
       form,
       idempotent: options.idempotent ?? true,
     });
-    return new responseClass(response.data, { receivedAt: sentAt, idTokenKeys: this });
+    return new responseClass(response.parse(shape.record), {
+      receivedAt: sentAt,
+      idTokenKeys: this,
+    });
   }
 
   /** Auth's OpenID configuration, cached for an hour. Fetched without credentials. */

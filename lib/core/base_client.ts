@@ -6,8 +6,14 @@
  * @module
  */
 
-import { getServiceUrl, type ServiceName } from "./config.ts";
-import { type APIErrorInit, GlobusAPIError } from "./errors.ts";
+import { type EnvReader, getServiceUrl, type ServiceName } from "./config.ts";
+import {
+  type APIErrorInit,
+  GlobusAPIError,
+  GlobusSDKUsageError,
+  UnexpectedResponseError,
+} from "./errors.ts";
+import { checkShape, type Shape } from "./shape.ts";
 import { Transport, type TransportOptions, type TransportResponse } from "./transport.ts";
 import { urlencode } from "./_urlencode.ts";
 
@@ -18,11 +24,14 @@ import { urlencode } from "./_urlencode.ts";
  *
  * @example A fixed header
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { Authorizer } from "./base_client.ts";
+ *
  * const authorizer: Authorizer = {
  *   getAuthorizationHeader: () => Promise.resolve("Bearer AT"),
  *   handleMissingAuthorization: () => Promise.resolve(false),
  * };
+ * assert.equal(await authorizer.getAuthorizationHeader(), "Bearer AT");
  * ```
  */
 export interface Authorizer {
@@ -36,16 +45,40 @@ export interface Authorizer {
   handleMissingAuthorization(sentHeader?: string): Promise<boolean>;
 }
 
-/** Options shared by every client. */
-export interface BaseClientOptions extends TransportOptions {
+/**
+ * Options shared by every client.
+ *
+ * @example One transport for two clients, or options for a client's own
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { BaseClient, type BaseClientOptions } from "./base_client.ts";
+ * import { GlobusAPIError } from "./errors.ts";
+ * import { Transport } from "./transport.ts";
+ *
+ * const shared = new Transport({ maxRetries: 2 });
+ * const options: BaseClientOptions = { transport: shared, env: () => undefined };
+ * assert.equal(new BaseClient("transfer", GlobusAPIError, options).transport, shared);
+ * const own = new BaseClient("search", GlobusAPIError, { transport: { maxRetries: 0 }, env: () => undefined });
+ * assert.equal(own.transport.maxRetries, 0);
+ * ```
+ */
+export interface BaseClientOptions {
   /** Globus environment (`production`, `sandbox`, …). Default: `GLOBUS_SDK_ENVIRONMENT`, else production. */
   readonly environment?: string;
   /** Explicit base URL; wins over every other rule. */
   readonly baseUrl?: string;
   /** Supplies the Authorization header. */
   readonly authorizer?: Authorizer;
-  /** A transport to share between clients; otherwise one is built from these options. */
-  readonly transport?: Transport;
+  /**
+   * A transport to share between clients, or the options of one built for
+   * this client alone (retries, timeout, `fetch`, `onRetry`, …). Default: a
+   * transport with every default.
+   */
+  readonly transport?: Transport | TransportOptions;
+  /** Where `GLOBUS_SDK_*` variables are read from (base URL, and a transport built here). */
+  readonly env?: EnvReader;
+  /** The wall clock in ms, for the clients that keep time (token expiry, caches). */
+  readonly now?: () => number;
 }
 
 /** Options of one request. */
@@ -69,11 +102,19 @@ export interface RequestOptions {
 /**
  * A successful answer (status below 400). Python: `GlobusHTTPResponse`.
  *
- * @example
+ * @example Check the body's shape at the boundary
  * ```ts
+ * import assert from "node:assert/strict";
  * import { GlobusHTTPResponse } from "./base_client.ts";
- * const r = new GlobusHTTPResponse({ status: 200, statusText: "OK", headers: new Headers(), text: "[1]" });
- * console.log(r.data); // [ 1 ]
+ * import { shape } from "./shape.ts";
+ *
+ * const answer = { status: 200, statusText: "OK", headers: new Headers(), text: "[1, null]" };
+ * const r = new GlobusHTTPResponse(answer, { method: "GET", url: "https://x.api.globus.org/v1/n" });
+ * assert.deepEqual(r.data, [1, null]);
+ * assert.throws(() => r.parse(shape.array(shape.number)), {
+ *   name: "UnexpectedResponseError",
+ *   message: "GET https://x.api.globus.org/v1/n: unexpected answer from Globus: [1] is null, not a number",
+ * });
  * ```
  */
 export class GlobusHTTPResponse {
@@ -83,14 +124,48 @@ export class GlobusHTTPResponse {
   readonly headers: Headers;
   /** The body as text. */
   readonly text: string;
+  /** The request's method, when known (for error messages). */
+  readonly method: string | undefined;
+  /** The request's URL, when known (for error messages). */
+  readonly url: string | undefined;
   #data: unknown;
   #parsed = false;
 
-  /** Wraps a transport answer. */
-  constructor(response: TransportResponse) {
+  /** Wraps a transport answer to the request described by `request`. */
+  constructor(response: TransportResponse, request: { method?: string; url?: string } = {}) {
     this.httpStatus = response.status;
     this.headers = response.headers;
     this.text = response.text;
+    this.method = request.method;
+    this.url = request.url;
+  }
+
+  /**
+   * The body parsed as JSON and checked against `s`: the one place every
+   * client turns Globus's answer into typed data.
+   *
+   * @throws {UnexpectedResponseError} when the body is not JSON or does not
+   *   fit `s`; the message names the request and the field.
+   */
+  parse<T>(s: Shape<T>): T {
+    const request = {
+      ...(this.method === undefined ? {} : { method: this.method }),
+      ...(this.url === undefined ? {} : { url: this.url }),
+      httpStatus: this.httpStatus,
+    };
+    const data = this.data;
+    if (data === undefined) {
+      const problem = this.text.trim() === ""
+        ? "the body is empty, not JSON"
+        : "the body is not JSON";
+      throw new UnexpectedResponseError(problem, request);
+    }
+    try {
+      return checkShape(data, s);
+    } catch (error) {
+      if (!(error instanceof UnexpectedResponseError)) throw error;
+      throw new UnexpectedResponseError(error.problem, request, { cause: error });
+    }
   }
 
   /** The body parsed as JSON (on first use), or undefined when it is not JSON. */
@@ -129,13 +204,60 @@ export function joinUrl(baseUrl: string, path: string): string {
 }
 
 /**
- * HTTP plumbing shared by the service clients.
+ * One id or name placed in a URL path, checked so that it cannot leave its
+ * segment: `getGroup("../../v2/oauth2/userinfo")` must not send the token to
+ * another endpoint of the host. Other characters (`?`, `#`, `%`, spaces,
+ * non-ASCII) are percent-encoded by {@linkcode BaseClient.request} as usual.
+ *
+ * @throws {GlobusSDKUsageError} for an empty value, `.`, `..`, or one that
+ *   holds `/` or `\`.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pathSegment } from "./base_client.ts";
+ *
+ * assert.equal(pathSegment("9a1e0001-0000-4000-8000-00000000a001", "group id"),
+ *   "9a1e0001-0000-4000-8000-00000000a001");
+ * assert.throws(() => pathSegment("../../v2/oauth2/userinfo", "group id"), {
+ *   name: "GlobusSDKUsageError",
+ *   message: 'group id "../../v2/oauth2/userinfo" cannot be put in a URL path: it must not be empty, "." or "..", nor hold "/" or "\\"',
+ * });
+ * ```
+ */
+export function pathSegment(value: string, what: string): string {
+  if (value === "" || value === "." || value === ".." || /[/\\]/.test(value)) {
+    throw new GlobusSDKUsageError(
+      `${what} ${
+        JSON.stringify(value)
+      } cannot be put in a URL path: it must not be empty, "." or "..", nor hold "/" or "\\"`,
+    );
+  }
+  return value;
+}
+
+/**
+ * HTTP plumbing shared by the service clients: a base URL from Python's
+ * rules for any Globus service, an authorizer, a transport, and the 401 rule.
  *
  * @example A client for a service this SDK does not wrap yet
- * ```ts ignore
- * import { BaseClient, GroupsAPIError } from "../mod.ts";
- * const client = new BaseClient("groups", GroupsAPIError, { authorizer });
- * const res = await client.request("GET", "/v2/preferences");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { BaseClient } from "./base_client.ts";
+ * import { GlobusAPIError } from "./errors.ts";
+ * import { shape } from "./shape.ts";
+ *
+ * const fetch = (input: RequestInfo | URL) =>
+ *   Promise.resolve(Response.json({ DATA: [{ id: "ep1" }], url: String(input) }));
+ * const transfer = new BaseClient("transfer", GlobusAPIError, {
+ *   env: () => undefined,
+ *   transport: { fetch },
+ * });
+ * const res = await transfer.request("GET", "/v0.10/endpoint_search", { query: { filter_fulltext: "x" } });
+ * const body = res.parse(shape.object<{ DATA: unknown[]; url: string }>({
+ *   DATA: shape.array(shape.record),
+ *   url: shape.string,
+ * }));
+ * assert.equal(body.url, "https://transfer.api.globus.org/v0.10/endpoint_search?filter_fulltext=x");
  * ```
  */
 export class BaseClient {
@@ -156,7 +278,10 @@ export class BaseClient {
   constructor(service: ServiceName, errorClass: APIErrorClass, options: BaseClientOptions = {}) {
     this.baseUrl = options.baseUrl ??
       getServiceUrl(service, { environment: options.environment, env: options.env });
-    this.transport = options.transport ?? new Transport(options);
+    const transport = options.transport;
+    this.transport = transport instanceof Transport
+      ? transport
+      : new Transport({ ...(options.env ? { env: options.env } : {}), ...transport });
     this.authorizer = options.authorizer;
     this.#errorClass = errorClass;
   }
@@ -200,7 +325,7 @@ export class BaseClient {
         ...(options.idempotent === undefined ? {} : { idempotent: options.idempotent }),
         ...(options.signal === undefined ? {} : { signal: options.signal }),
       });
-      if (response.status < 400) return new GlobusHTTPResponse(response);
+      if (response.status < 400) return new GlobusHTTPResponse(response, { method, url });
       const error = new this.#errorClass({
         method,
         url,

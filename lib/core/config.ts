@@ -33,8 +33,48 @@ export const readEnv: EnvReader = (name: string): string | undefined => {
   return Deno.env.get(name);
 };
 
-/** The services whose base URLs this SDK knows. */
-export type ServiceName = "auth" | "groups";
+/**
+ * The name of a Globus service, as Python's `service_name`: `auth`,
+ * `groups`, `transfer`, `search`, `flows`, `timer`, `compute`, … Any
+ * lower-case name works; {@linkcode getServiceUrl} applies Python's URL rules
+ * to it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { getServiceUrl, type ServiceName } from "./config.ts";
+ *
+ * const service: ServiceName = "transfer";
+ * assert.equal(getServiceUrl(service, { env: () => undefined }), "https://transfer.api.globus.org/");
+ * ```
+ */
+export type ServiceName =
+  | "auth"
+  | "groups"
+  | "transfer"
+  | "search"
+  | "flows"
+  | "timer"
+  | "compute"
+  // Any other name, keeping the known ones offered by editors.
+  | (string & Record<never, never>);
+
+/** A service name: lower-case letters, digits and `_`, as Python's module names. */
+const SERVICE_NAME = /^[a-z][a-z0-9_]*$/;
+
+/** Services whose URL has no `.api` part. Python: `config/environments.py`. */
+const NO_API_PART = new Set(["auth", "app"]);
+
+/** Services of Globus Automate: `https://<env>.<service>.automate.globus.org/`. */
+const AUTOMATE = new Set(["flows", "timer", "actions"]);
+
+/** Production's explicit entries that no pattern gives. */
+const PRODUCTION_URLS: Readonly<Record<string, string>> = Object.freeze({
+  flows: "https://flows.automate.globus.org/",
+  timer: "https://timer.automate.globus.org/",
+  actions: "https://actions.automate.globus.org/",
+  nexus: "https://nexus.api.globusonline.org/",
+});
 
 /** Domain of each Globus environment. Python: `globus_sdk.config.environments`. */
 const ENVIRONMENT_DOMAINS: Readonly<Record<string, string>> = Object.freeze({
@@ -81,22 +121,42 @@ export function getEnvironmentName(options: ConfigOptions = {}): string {
 }
 
 /**
- * The base URL of a service, ending in `/`. The first rule that applies wins,
- * as in Python: `GLOBUS_SDK_SERVICE_URL_<SERVICE>` (even over an explicit
- * environment), then the environments table.
+ * The base URL of a service. The first rule that applies wins, as in
+ * Python: `GLOBUS_SDK_SERVICE_URL_<SERVICE>` (used verbatim, even over an
+ * explicit environment), then the environment's URL pattern:
+ * `https://auth.<domain>/` and `https://app.<domain>/`, Automate's
+ * `https://<env>.<service>.automate.globus.org/` (`flows`, `timer`,
+ * `actions`; production drops `<env>.`), and `https://<service>.api.<domain>/`
+ * for every other service.
  *
- * @throws {GlobusSDKUsageError} for an unknown environment name.
+ * @throws {GlobusSDKUsageError} for an unknown environment, a service name
+ *   that is not lower-case letters, digits and `_`, or a
+ *   `GLOBUS_SDK_SERVICE_URL_*` value that is not an http(s) URL (the message
+ *   names the variable).
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { getServiceUrl } from "./config.ts";
- * console.log(getServiceUrl("groups", { environment: "sandbox", env: () => undefined }));
- * // https://groups.api.sandbox.globuscs.info/
+ *
+ * const env = () => undefined;
+ * assert.equal(getServiceUrl("groups", { environment: "sandbox", env }),
+ *   "https://groups.api.sandbox.globuscs.info/");
+ * assert.equal(getServiceUrl("flows", { environment: "sandbox", env }),
+ *   "https://sandbox.flows.automate.globus.org/");
+ * assert.equal(getServiceUrl("auth", { env: (name) => name === "GLOBUS_SDK_SERVICE_URL_AUTH" ? "http://127.0.0.1:8765/" : undefined }),
+ *   "http://127.0.0.1:8765/");
  * ```
  */
 export function getServiceUrl(service: ServiceName, options: ConfigOptions = {}): string {
+  if (!SERVICE_NAME.test(service)) {
+    throw new GlobusSDKUsageError(
+      `invalid service name "${service}": use lower-case letters, digits and _`,
+    );
+  }
   const env = options.env ?? readEnv;
-  const override = env(`GLOBUS_SDK_SERVICE_URL_${service.toUpperCase()}`);
-  if (override) return override;
+  const variable = `GLOBUS_SDK_SERVICE_URL_${service.toUpperCase()}`;
+  const override = env(variable);
+  if (override) return checkedUrl(override, variable);
   const name = getEnvironmentName({ ...options, env });
   // hasOwn: "toString" or "__proto__" must not find Object.prototype's members.
   const domain = Object.hasOwn(ENVIRONMENT_DOMAINS, name) ? ENVIRONMENT_DOMAINS[name] : undefined;
@@ -105,7 +165,31 @@ export function getServiceUrl(service: ServiceName, options: ConfigOptions = {})
       `Unrecognized environment "${name}"; use one of: ${ENVIRONMENTS.join(", ")}`,
     );
   }
-  return service === "auth" ? `https://auth.${domain}/` : `https://${service}.api.${domain}/`;
+  if (name === "production" && Object.hasOwn(PRODUCTION_URLS, service)) {
+    return PRODUCTION_URLS[service]!;
+  }
+  if (AUTOMATE.has(service)) return `https://${name}.${service}.automate.globus.org/`;
+  return NO_API_PART.has(service)
+    ? `https://${service}.${domain}/`
+    : `https://${service}.api.${domain}/`;
+}
+
+/** A service URL from a variable, or an error that names the variable. */
+function checkedUrl(value: string, variable: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== "https:" && url.protocol !== "http:")) {
+    throw new GlobusSDKUsageError(
+      `${variable}=${
+        JSON.stringify(value)
+      } is not an http(s) URL; set it to a base URL such as https://host/ or unset it`,
+    );
+  }
+  return value;
 }
 
 /** The default HTTP timeout, in seconds, as in the Python SDK. */
@@ -113,23 +197,34 @@ export const DEFAULT_HTTP_TIMEOUT_SECONDS = 60;
 
 /**
  * The HTTP timeout in milliseconds, or `undefined` for none: the explicit
- * value if given, else `GLOBUS_SDK_HTTP_TIMEOUT` (seconds; `-1` means none),
- * else 60 s. Unlike Python, an empty, zero, negative (other than -1) or
- * non-numeric value is refused instead of being taken silently.
+ * `ms` if given (`-1` means none), else `GLOBUS_SDK_HTTP_TIMEOUT` (in
+ * seconds, as Python; `-1` means none), else 60 s. Unlike Python, an empty,
+ * zero, negative (other than -1) or non-numeric value is refused instead of
+ * being taken silently.
  *
  * @throws {GlobusSDKUsageError} for an invalid value.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { getHttpTimeoutMs } from "./config.ts";
- * console.log(getHttpTimeoutMs({ env: () => "2.5" })); // 2500
+ *
+ * assert.equal(getHttpTimeoutMs({ env: () => "2.5" }), 2500);
+ * assert.equal(getHttpTimeoutMs({ ms: 750, env: () => "2.5" }), 750);
  * ```
  */
 export function getHttpTimeoutMs(
-  options: { seconds?: number | undefined; env?: EnvReader | undefined } = {},
+  options: { ms?: number | undefined; env?: EnvReader | undefined } = {},
 ): number | undefined {
-  const raw = options.seconds !== undefined
-    ? String(options.seconds)
-    : (options.env ?? readEnv)("GLOBUS_SDK_HTTP_TIMEOUT");
+  if (options.ms !== undefined) {
+    if (options.ms === -1) return undefined;
+    if (!(options.ms > 0)) {
+      throw new GlobusSDKUsageError(
+        `invalid httpTimeoutMs ${options.ms}: use a number of milliseconds above 0, or -1 for none`,
+      );
+    }
+    return options.ms;
+  }
+  const raw = (options.env ?? readEnv)("GLOBUS_SDK_HTTP_TIMEOUT");
   if (raw === undefined) return DEFAULT_HTTP_TIMEOUT_SECONDS * 1000;
   // Decimal numbers only: Number() would also take "0x10", "0b1" or "".
   const seconds = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(raw) ? Number(raw) : NaN;

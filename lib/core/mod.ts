@@ -1,7 +1,8 @@
 /**
  * The ground floor every client stands on: configuration (environments and
- * service URLs), the error hierarchy, the HTTP transport (timeouts, retries)
- * and the base client (base URL + authorizer + the 401 rule).
+ * service URLs), the error hierarchy, the HTTP transport (timeouts, retries,
+ * no redirects, bounded bodies), the base client (base URL + authorizer +
+ * the 401 rule) and the shape checks every client runs on Globus's answers.
  * Python: `globus_sdk.config`, `globus_sdk.exc`, `globus_sdk.transport`,
  * `globus_sdk.BaseClient`.
  *
@@ -44,6 +45,9 @@ export {
   type ServiceName,
 } from "./config.ts";
 export {
+  DEFAULT_MAX_BODY_BYTES,
+  describeRetry,
+  type RetryEvent,
   Transport,
   type TransportOptions,
   type TransportRequest,
@@ -55,5 +59,8 @@ export {
   BaseClient,
   type BaseClientOptions,
   GlobusHTTPResponse,
+  pathSegment,
   type RequestOptions,
 } from "./base_client.ts";
+export { checkShape, type Shape, shape, type Shapes } from "./shape.ts";
+export { isObject } from "./json.ts";

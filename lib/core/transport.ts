@@ -12,9 +12,20 @@
  *   `Retry-After`) (W16);
  * - configuration mistakes (an invalid URL, an unsupported scheme, a bad
  *   certificate) fail at once instead of after 20 s of retries (W17);
- * - `Retry-After` is read as seconds (fractions too) or as an HTTP date, never
- *   negative; a server asking for more than the sleep cap is not retried
- *   early but answered with its error (W14, W15).
+ * - `Retry-After` is read as seconds (fractions too) or as an HTTP date; a
+ *   date in the past or a negative number gives the normal backoff, not six
+ *   requests in a burst (an explicit `0` is honoured); a server asking for more
+ *   than the sleep cap is not retried early, as Python does, but answered
+ *   with its error at once, its `Retry-After` header intact (W14, W15);
+ * - redirects are never followed: Globus APIs do not redirect, and following
+ *   one would re-send a token, a code with its verifier or a client secret
+ *   to wherever the answer pointed. A 3xx is an {@linkcode UnexpectedResponseError}
+ *   naming the host it pointed to;
+ * - a body larger than `maxBodyBytes` (256 MiB by default: 100,000 groups
+ *   take about 100 MB) is not read further but refused with an
+ *   {@linkcode UnexpectedResponseError};
+ * - every retry is reported to `onRetry` before its sleep, so a caller can
+ *   say what is happening instead of being silent for 20 s.
  *
  * The transport knows nothing of tokens: 401 handling belongs to the client.
  *
@@ -23,7 +34,12 @@
 
 import { getHttpTimeoutMs } from "./config.ts";
 import type { EnvReader } from "./config.ts";
-import { GlobusConnectionError, GlobusTimeoutError, NetworkError } from "./errors.ts";
+import {
+  GlobusConnectionError,
+  GlobusTimeoutError,
+  NetworkError,
+  UnexpectedResponseError,
+} from "./errors.ts";
 import { VERSION } from "./version.ts";
 
 /** Statuses after which the server may tell us when to come back. */
@@ -34,6 +50,8 @@ const TRANSIENT_STATUSES = new Set([429, 500, 502, 503, 504]);
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
 /** The longest delay `setTimeout` honours; a longer one fires after 1 ms instead. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The default of {@linkcode TransportOptions.maxBodyBytes}: 256 MiB. */
+export const DEFAULT_MAX_BODY_BYTES = 256 * 1024 * 1024;
 /** An HTTP-date (IMF-fixdate, RFC 850 or asctime) always starts with a day name. */
 const HTTP_DATE_START = /^(mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s/i;
 
@@ -41,8 +59,11 @@ const HTTP_DATE_START = /^(mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s/i;
 export interface TransportOptions {
   /** The `fetch` to use; tests pass a fake. Default: the global `fetch`. */
   readonly fetch?: typeof fetch;
-  /** Timeout of one attempt in seconds, `-1` for none. Default: `GLOBUS_SDK_HTTP_TIMEOUT`, else 60. */
-  readonly httpTimeoutSeconds?: number;
+  /**
+   * Timeout of one attempt in ms, `-1` for none. Default: `GLOBUS_SDK_HTTP_TIMEOUT`
+   * (which is in seconds, as in Python), else 60 000.
+   */
+  readonly httpTimeoutMs?: number;
   /** Retries after the first attempt. Default 5. */
   readonly maxRetries?: number;
   /** The longest sleep between attempts, in ms. Default 10 000. */
@@ -57,6 +78,70 @@ export interface TransportOptions {
   readonly appName?: string;
   /** Where `GLOBUS_SDK_HTTP_TIMEOUT` is read from. */
   readonly env?: EnvReader;
+  /** The largest response body read, in bytes. Default {@linkcode DEFAULT_MAX_BODY_BYTES}. */
+  readonly maxBodyBytes?: number;
+  /**
+   * Called before the sleep that precedes each retry, with what failed and
+   * when the next attempt comes. It must not throw; what it returns is ignored.
+   */
+  readonly onRetry?: (event: RetryEvent) => void;
+}
+
+/**
+ * One retry about to happen, as {@linkcode TransportOptions.onRetry} hears it.
+ *
+ * @example Say it on stderr, as the scripts do
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { describeRetry, type RetryEvent } from "./transport.ts";
+ *
+ * const event: RetryEvent = {
+ *   method: "GET", url: "https://groups.api.globus.org/v2/groups/my_groups",
+ *   problem: "503 Service Unavailable", retry: 1, maxRetries: 5, delayMs: 700, status: 503,
+ * };
+ * assert.equal(
+ *   describeRetry(event),
+ *   "GET https://groups.api.globus.org/v2/groups/my_groups: 503 Service Unavailable; retry 1 of 5 in 0.7 s",
+ * );
+ * ```
+ */
+export interface RetryEvent {
+  /** The request's method. */
+  readonly method: string;
+  /** The request's URL. */
+  readonly url: string;
+  /** What went wrong with the attempt: `503 Service Unavailable`, `timed out after 60 s`, … */
+  readonly problem: string;
+  /** Which retry comes next: 1 for the first. */
+  readonly retry: number;
+  /** How many retries there may be in all. */
+  readonly maxRetries: number;
+  /** How long until the retry, in ms. */
+  readonly delayMs: number;
+  /** The HTTP status that is retried, when there was an answer. */
+  readonly status?: number;
+  /** The error that is retried, when there was no answer. */
+  readonly error?: NetworkError;
+}
+
+/**
+ * A {@linkcode RetryEvent} in one line: what failed and when the next attempt comes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { describeRetry } from "./transport.ts";
+ *
+ * assert.equal(
+ *   describeRetry({ method: "POST", url: "https://auth.globus.org/v2/oauth2/token",
+ *     problem: "failed: Connection refused", retry: 2, maxRetries: 5, delayMs: 1250 }),
+ *   "POST https://auth.globus.org/v2/oauth2/token: failed: Connection refused; retry 2 of 5 in 1.3 s",
+ * );
+ * ```
+ */
+export function describeRetry(event: RetryEvent): string {
+  const seconds = (event.delayMs / 1000).toFixed(1);
+  return `${event.method} ${event.url}: ${event.problem}; retry ${event.retry} of ${event.maxRetries} in ${seconds} s`;
 }
 
 /**
@@ -64,8 +149,11 @@ export interface TransportOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { TransportRequest } from "./transport.ts";
+ *
  * const req: TransportRequest = { method: "GET", url: "https://groups.api.globus.org/v2/groups/my_groups" };
+ * assert.equal(req.idempotent, undefined); // GET: retried after transient failures
  * ```
  */
 export interface TransportRequest {
@@ -91,10 +179,11 @@ export interface TransportRequest {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { TransportResponse } from "./transport.ts";
- * function ok(r: TransportResponse): boolean {
- *   return r.status < 400;
- * }
+ *
+ * const ok = (r: TransportResponse) => r.status < 400;
+ * assert.equal(ok({ status: 200, statusText: "OK", headers: new Headers(), text: "[]" }), true);
  * ```
  */
 export interface TransportResponse {
@@ -127,8 +216,12 @@ function classify(error: unknown): FailureKind {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseRetryAfter } from "./transport.ts";
- * console.log(parseRetryAfter(" 2 ", 0)); // 2000
+ *
+ * assert.equal(parseRetryAfter(" 2 ", 0), 2000);
+ * // An asctime date is GMT, whatever the local time zone.
+ * assert.equal(parseRetryAfter("Thu Jan  1 00:00:03 1970", 0), 3000);
  * ```
  */
 export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
@@ -147,12 +240,21 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | u
 /**
  * Sends HTTP requests to Globus. Python: `RequestsTransport` with its `RetryConfig`.
  *
- * @example
- * ```ts ignore
- * import { Transport } from "./transport.ts";
- * const transport = new Transport({ maxRetries: 2 });
- * const res = await transport.request({ method: "GET", url: "https://auth.globus.org/jwk.json" });
- * console.log(res.status);
+ * @example Share one transport, and hear about retries
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Transport, type RetryEvent } from "./transport.ts";
+ *
+ * const answers = [new Response("", { status: 503 }), new Response("[]", { status: 200 })];
+ * const heard: RetryEvent[] = [];
+ * const transport = new Transport({
+ *   fetch: () => Promise.resolve(answers.shift()!),
+ *   sleep: () => Promise.resolve(),
+ *   onRetry: (event) => heard.push(event),
+ * });
+ * const res = await transport.request({ method: "GET", url: "https://groups.api.globus.org/v2/groups/my_groups" });
+ * assert.equal(res.status, 200);
+ * assert.equal(heard[0]?.problem, "503");
  * ```
  */
 export class Transport {
@@ -164,6 +266,9 @@ export class Transport {
   readonly maxSleepMs: number;
   /** The `User-Agent` header sent with every request. */
   readonly userAgent: string;
+  /** The largest response body read, in bytes. */
+  readonly maxBodyBytes: number;
+  readonly #onRetry: ((event: RetryEvent) => void) | undefined;
   readonly #fetch: typeof fetch;
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly #random: () => number;
@@ -172,7 +277,7 @@ export class Transport {
   /**
    * Builds a transport; nothing is sent until {@linkcode Transport.request}.
    *
-   * @throws {RangeError} for a negative `maxRetries` or `maxSleepMs`.
+   * @throws {RangeError} for a negative `maxRetries`, `maxSleepMs` or `maxBodyBytes`.
    * @throws {GlobusSDKUsageError} for an invalid timeout.
    */
   constructor(options: TransportOptions = {}) {
@@ -182,9 +287,15 @@ export class Transport {
       throw new RangeError(`maxRetries must be a whole number ≥ 0, got ${maxRetries}`);
     }
     if (!(maxSleepMs >= 0)) throw new RangeError(`maxSleepMs must be ≥ 0, got ${maxSleepMs}`);
+    const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    if (!(maxBodyBytes >= 0)) {
+      throw new RangeError(`maxBodyBytes must be ≥ 0, got ${maxBodyBytes}`);
+    }
+    this.maxBodyBytes = maxBodyBytes;
+    this.#onRetry = options.onRetry;
     this.maxRetries = maxRetries;
     this.maxSleepMs = maxSleepMs;
-    this.timeoutMs = getHttpTimeoutMs({ seconds: options.httpTimeoutSeconds, env: options.env });
+    this.timeoutMs = getHttpTimeoutMs({ ms: options.httpTimeoutMs, env: options.env });
     this.userAgent = `globus-deno-sdk-${VERSION}${options.appName ? `/${options.appName}` : ""}`;
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.#sleep = options.sleep ?? abortableSleep;
@@ -199,30 +310,48 @@ export class Transport {
    * @throws {GlobusTimeoutError} when the last attempt timed out.
    * @throws {GlobusConnectionError} when the last attempt could not connect or was cut off.
    * @throws {NetworkError} for a request that cannot be sent at all (e.g. an invalid URL).
+   * @throws {UnexpectedResponseError} for a redirect (3xx) or a body over `maxBodyBytes`.
    */
   async request(request: TransportRequest): Promise<TransportResponse> {
     const idempotent = request.idempotent ?? IDEMPOTENT_METHODS.has(request.method);
     for (let attempt = 0;; attempt++) {
       const last = attempt >= this.maxRetries;
       let delayMs: number | undefined;
+      let retried: { problem: string; status?: number; error?: NetworkError };
       try {
         const response = await this.#attempt(request);
         if (last) return response;
         delayMs = this.#retryDelay(response, idempotent, attempt);
         if (delayMs === undefined) return response;
+        const problem = `${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+        retried = { problem, status: response.status };
       } catch (error) {
         if (request.signal?.aborted) throw request.signal.reason;
-        // A missing --allow-net is the caller's to fix, not a network failure: pass it on as it is.
+        // A missing --allow-net is the caller's to fix, not a network failure: pass it on as it
+        // is; an unusable answer is final.
         if (
-          error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied
+          error instanceof Deno.errors.NotCapable ||
+          error instanceof Deno.errors.PermissionDenied ||
+          error instanceof UnexpectedResponseError
         ) {
           throw error;
         }
         const kind = classify(error);
         const retryable = kind === "connect" || (idempotent && kind !== "fatal");
-        if (last || !retryable) throw this.#networkError(request, kind, error);
+        const networkError = this.#networkError(request, kind, error);
+        if (last || !retryable) throw networkError;
         delayMs = this.#backoff(attempt);
+        const what = `${request.method} ${request.url} `;
+        retried = { problem: networkError.message.slice(what.length), error: networkError };
       }
+      this.#onRetry?.({
+        method: request.method,
+        url: request.url,
+        retry: attempt + 1,
+        maxRetries: this.maxRetries,
+        delayMs,
+        ...retried,
+      });
       await this.#sleep(delayMs, request.signal);
     }
   }
@@ -231,10 +360,16 @@ export class Transport {
   #retryDelay(response: TransportResponse, idempotent: boolean, attempt: number) {
     const status = response.status;
     if (RETRY_AFTER_STATUSES.has(status)) {
-      const retryAfter = parseRetryAfter(response.headers.get("retry-after"), this.#now());
+      const header = response.headers.get("retry-after");
+      const retryAfter = parseRetryAfter(header, this.#now());
       if (retryAfter !== undefined) {
         // The server asked for longer than we are willing to wait: say so now.
-        return retryAfter > this.maxSleepMs ? undefined : retryAfter;
+        if (retryAfter > this.maxSleepMs) return undefined;
+        // A date in the past (clock skew, or a hostile server) or a negative number says
+        // nothing about when to come back, and must not cause a burst: back off as usual.
+        // An explicit "0" is a deliberate answer and is honoured, as in Python.
+        const explicitSeconds = /^\d+(\.\d+)?$/.test(header!.trim());
+        return retryAfter === 0 && !explicitSeconds ? this.#backoff(attempt) : retryAfter;
       }
       if (status === 429) return this.#backoff(attempt);
     }
@@ -268,11 +403,17 @@ export class Transport {
       const response = await this.#fetch(request.url, {
         method: request.method,
         headers,
+        // Globus APIs do not redirect; following would carry credentials elsewhere.
+        redirect: "manual",
         ...(signal === undefined ? {} : { signal }),
         ...(request.body === undefined ? {} : { body: request.body }),
       });
+      if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel();
+        throw redirectError(request, response);
+      }
       // The body is read under the same timeout: a stalled body is a timeout too.
-      const text = await response.text();
+      const text = await this.#readBody(request, response);
       return {
         status: response.status,
         statusText: response.statusText,
@@ -282,6 +423,43 @@ export class Transport {
     } catch (error) {
       throw timeout?.aborted && !request.signal?.aborted ? timeout.reason : error;
     }
+  }
+
+  /** The body as text, refusing one larger than `maxBodyBytes` without reading it all. */
+  async #readBody(request: TransportRequest, response: Response): Promise<string> {
+    const tooLarge = () =>
+      new UnexpectedResponseError(
+        `the body is larger than ${formatBytes(this.maxBodyBytes)}, the most this client reads ` +
+          `(maxBodyBytes); it was not read`,
+        { method: request.method, url: request.url, httpStatus: response.status },
+      );
+    const declared = Number(response.headers.get("content-length") ?? NaN);
+    if (declared > this.maxBodyBytes) {
+      await response.body?.cancel();
+      throw tooLarge();
+    }
+    if (response.body === null) return "";
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > this.maxBodyBytes) {
+        await reader.cancel();
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+    if (chunks.length === 1) return new TextDecoder().decode(chunks[0]);
+    const all = new Uint8Array(total);
+    let at = 0;
+    for (const chunk of chunks) {
+      all.set(chunk, at);
+      at += chunk.length;
+    }
+    return new TextDecoder().decode(all);
   }
 
   #networkError(request: TransportRequest, kind: FailureKind, cause: unknown): NetworkError {
@@ -299,6 +477,29 @@ export class Transport {
         return new NetworkError(`${what} could not be sent: ${describe(cause)}`, { cause });
     }
   }
+}
+
+/** The error for a 3xx: it names where the answer pointed, which is not followed. */
+function redirectError(request: TransportRequest, response: Response): UnexpectedResponseError {
+  const location = response.headers.get("location");
+  let target = "nowhere (no Location header)";
+  if (location !== null) {
+    try {
+      target = new URL(location, request.url).host || location;
+    } catch {
+      target = JSON.stringify(location);
+    }
+  }
+  return new UnexpectedResponseError(
+    `redirect (${response.status}) to ${target}, not followed: Globus APIs do not redirect`,
+    { method: request.method, url: request.url, httpStatus: response.status },
+  );
+}
+
+/** 268435456 → "256 MiB". */
+function formatBytes(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  return Number.isInteger(mib) ? `${mib} MiB` : `${bytes} bytes`;
 }
 
 function describe(error: unknown): string {

@@ -8,7 +8,8 @@
  * ```
  *
  * It prints the URL, two `export GLOBUS_SDK_SERVICE_URL_…=` lines to paste
- * into another shell, and the usernames that can sign in.
+ * into another shell, the usernames that can sign in, and the exact
+ * commands that run the tutorial scripts against it.
  *
  * @module
  */
@@ -53,6 +54,11 @@ export async function main(args: readonly string[]): Promise<void> {
   for (const [name, value] of Object.entries(fake.env)) console.log(`export ${name}=${value}`);
   console.log(`Users: ${dataset.users.map((u) => u.username).join(", ")}`);
   console.log(`Clients: ${dataset.clients.map((c) => `${c.clientId} (${c.type})`).join(", ")}`);
+  // Ready commands: the two exports and a task with --allow-net=127.0.0.1 (deno.json), one line each.
+  const exports = Object.entries(fake.env).map(([name, value]) => `${name}=${value}`).join(" ");
+  console.log("Run the tutorial scripts against it (from the repository root):");
+  console.log(`  ${exports} deno task fake:list-groups`);
+  console.log(`  ${exports} deno task fake:list-groups-with-storage`);
   const { promise, resolve } = Promise.withResolvers<Deno.Signal>();
   const listeners = (["SIGINT", "SIGTERM"] as const).map((sig) => ({
     sig,

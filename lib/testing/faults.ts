@@ -11,8 +11,11 @@ import { html, json, randomToken } from "./http_util.ts";
  * A failure to inject. The first fault (in the order added) whose `method`
  * and `pathPrefix` match a request applies to it, and is used up after
  * `times` requests. Effects combine in this order: wait `delayMs`; then drop
- * the connection, or answer `notJson`, or answer `status` with a JSON error
- * body; if only `delayMs` is set, the request is then served normally.
+ * the connection, or answer `redirectTo`, `hugeBody`, `body`, `notJson`, or
+ * `status` with a JSON error body; if only `delayMs` is set, the request is
+ * then served normally. The hostile answers (`redirectTo`, `hugeBody`,
+ * `body` with control characters or a wrong shape) are what a server a
+ * client should not trust might send.
  *
  * @example
  * ```ts
@@ -38,6 +41,16 @@ export interface Fault {
   dropConnection?: boolean;
   /** Answer an HTML (non-JSON) body, with `status` or 200. */
   notJson?: boolean;
+  /** Answer this JSON value as the body, with `status` or 200 (e.g. a list of nulls). */
+  body?: unknown;
+  /** Answer a redirect to this URL, with `status` or 307 (a client must not follow it). */
+  redirectTo?: string;
+  /**
+   * Answer a body of this many bytes with `status` or 200, generated while
+   * it is sent (never held in memory). `declareLength` sends a
+   * `Content-Length`; otherwise the body is chunked, its size unknown until the end.
+   */
+  hugeBody?: { bytes: number; declareLength?: boolean };
 }
 
 /**
@@ -144,6 +157,14 @@ export async function applyFault(
   const headers: Record<string, string> = fault.retryAfter !== undefined
     ? { "retry-after": fault.retryAfter }
     : {};
+  if (fault.redirectTo !== undefined) {
+    return new Response(null, {
+      status: fault.status ?? 307,
+      headers: { ...headers, location: fault.redirectTo },
+    });
+  }
+  if (fault.hugeBody !== undefined) return hugeAnswer(fault.status ?? 200, fault.hugeBody, headers);
+  if (fault.body !== undefined) return json(fault.status ?? 200, fault.body, headers);
   if (fault.notJson) {
     const status = fault.status ?? 200;
     return html(status, `<html><body><h1>${status} Fake upstream page</h1></body></html>`, headers);
@@ -156,4 +177,34 @@ export async function applyFault(
     }, headers);
   }
   return undefined;
+}
+
+/** 64 KiB of `[[[…`: JSON that never ends, so only a size limit stops a reader. */
+const HUGE_CHUNK = new TextEncoder().encode("[".repeat(64 * 1024));
+
+/** A body of `bytes` bytes, produced chunk by chunk as the client reads. */
+function hugeAnswer(
+  status: number,
+  huge: { bytes: number; declareLength?: boolean },
+  headers: Record<string, string>,
+): Response {
+  let left = huge.bytes;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (left <= 0) return controller.close();
+      const chunk = left >= HUGE_CHUNK.length ? HUGE_CHUNK : HUGE_CHUNK.subarray(0, left);
+      left -= chunk.length;
+      controller.enqueue(chunk);
+    },
+  }, { highWaterMark: 0 });
+  return new Response(body, {
+    status,
+    headers: {
+      ...headers,
+      "content-type": "application/json",
+      ...(huge.declareLength
+        ? { "content-length": String(huge.bytes) }
+        : { "transfer-encoding": "chunked" }),
+    },
+  });
 }

@@ -161,14 +161,43 @@ async function readRequest(conn: Deno.Conn, origin: string): Promise<Request | n
   return new Request(origin + target, init);
 }
 
+async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+  for (let off = 0; off < bytes.length;) off += await conn.write(bytes.subarray(off));
+}
+
+/**
+ * Writes the answer. A handler that sets `content-length` or
+ * `transfer-encoding: chunked` itself gets its body streamed as it is
+ * produced (a huge body is never held in memory); any other body is sent
+ * with its exact length.
+ */
 async function writeResponse(conn: Deno.Conn, res: Response): Promise<void> {
-  const body = new Uint8Array(await res.arrayBuffer());
   let head = `HTTP/1.1 ${res.status} ${res.statusText || "Status"}\r\n`;
   res.headers.forEach((value, name) => {
     if (!["content-length", "connection", "transfer-encoding"].includes(name)) {
       head += `${name}: ${value}\r\n`;
     }
   });
+  const declared = res.headers.get("content-length");
+  const chunked = res.headers.get("transfer-encoding") === "chunked";
+  if ((declared !== null || chunked) && res.body !== null) {
+    head += declared !== null
+      ? `content-length: ${declared}\r\n`
+      : "transfer-encoding: chunked\r\n";
+    await writeAll(conn, encoder.encode(`${head}connection: close\r\n\r\n`));
+    for await (const chunk of res.body) {
+      if (!chunked || declared !== null) {
+        await writeAll(conn, chunk);
+      } else {
+        await writeAll(conn, encoder.encode(`${chunk.length.toString(16)}\r\n`));
+        await writeAll(conn, chunk);
+        await writeAll(conn, encoder.encode("\r\n"));
+      }
+    }
+    if (chunked && declared === null) await writeAll(conn, encoder.encode("0\r\n\r\n"));
+    return;
+  }
+  const body = new Uint8Array(await res.arrayBuffer());
   head += `content-length: ${body.length}\r\nconnection: close\r\n\r\n`;
   const headBytes = encoder.encode(head);
   const bytes = new Uint8Array(headBytes.length + body.length);

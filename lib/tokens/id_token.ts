@@ -7,7 +7,7 @@
  * @module
  */
 
-import { GlobusError } from "../core/errors.ts";
+import { UnexpectedResponseError } from "../core/errors.ts";
 
 /**
  * The claims of a verified `id_token`.
@@ -97,20 +97,28 @@ export interface IdTokenKeySource {
 }
 
 /**
- * An `id_token` failed verification. `message` says which check failed.
+ * An `id_token` failed verification. `message` says which check failed. It
+ * is an {@linkcode UnexpectedResponseError}: Auth answered, but with a token
+ * this SDK cannot trust.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { GlobusError } from "@globus-deno/sdk/core";
- * import { IdTokenError } from "@globus-deno/sdk/tokens";
+ * import { UnexpectedResponseError } from "../core/errors.ts";
+ * import { IdTokenError } from "./id_token.ts";
  *
- * const error = new IdTokenError("id_token has expired");
- * assert.equal(error.name, "IdTokenError");
- * assert.ok(error instanceof GlobusError);
+ * const err = new IdTokenError("id_token has expired");
+ * assert.ok(err instanceof UnexpectedResponseError);
+ * assert.equal(err.message, "id_token has expired");
  * ```
  */
-export class IdTokenError extends GlobusError {}
+export class IdTokenError extends UnexpectedResponseError {
+  /** `message` is the failed check, as before it joined the hierarchy. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, {}, options);
+    this.message = message;
+  }
+}
 
 const HASHES: Readonly<Record<string, string>> = {
   RS256: "SHA-256",

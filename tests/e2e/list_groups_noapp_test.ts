@@ -98,7 +98,7 @@ Deno.test("list_groups_noapp.ts fails clearly when stdin closes at the prompt or
   assert.equal(closed.status, 1);
   assert.equal(
     lastErrorLine(closed),
-    "error: no code was entered (standard input closed); run this in a terminal, or pipe the code in",
+    "error: no code was entered (standard input closed); run this in a terminal, open the URL it prints and paste the code Globus shows (a code works only with the run that printed its URL)",
   );
   const empty = await runScript(fake, {
     script: NOAPP,
@@ -190,4 +190,266 @@ Deno.test("list_groups_noapp.ts --help shows the options and the permissions to 
     run.stdout,
     /deno run --allow-net=auth\.globus\.org,groups\.api\.globus\.org --allow-env=GLOBUS_SDK_ENVIRONMENT,/,
   );
+});
+
+// ---- hostile answers and command-line edges (issue 12) --------------------------------------
+
+const RAW_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+Deno.test("list_groups_noapp.ts writes a hostile group name byte-exact to a pipe, and escapes it on stderr", async () => {
+  await using fake = await startFakeGlobus();
+  const evil = "Lab \u001b]0;pwned\u0007 \u001b[2J \u202eevil\u0000 =1+2 \r";
+  fake.addFault({
+    pathPrefix: "/v2/groups/my_groups",
+    body: [{
+      id: "g1",
+      name: evil,
+      "my_memberships": [
+        { "group_id": "g1", "identity_id": "i", username: "u", role: "admin", status: "active" },
+      ],
+    }],
+  });
+  const run = await runScript(fake, {
+    script: NOAPP,
+    denoFlags: NOAPP_FLAGS,
+    logins: [{ username: "alice" }],
+  });
+  assert.equal(run.status, 0, run.stderr);
+  // Data to a pipe is exact, the lone CR quoted, the formula-like text left as it is.
+  assert.equal(run.stdout, `ID,Name,Roles\ng1,"${evil}",admin\n`);
+
+  fake.addFault({
+    pathPrefix: "/v2/groups/my_groups",
+    status: 400,
+    body: {
+      code: "Bad\u001b[2J",
+      message: "evil \u0007\u202e text",
+      "request_id": "r\u001b]0;x\u0007",
+    },
+  });
+  const failed = await runScript(fake, {
+    script: NOAPP,
+    denoFlags: NOAPP_FLAGS,
+    logins: [{ username: "alice" }],
+  });
+  assert.equal(failed.status, 1);
+  assert.doesNotMatch(failed.stderr, RAW_CONTROLS);
+  assert.match(
+    lastErrorLine(failed),
+    /^error: Globus refused the request: GET .* 400 Bad\\x1b\[2J: evil \\x07\\u202e text \(request_id=r\\x1b\]0;x\\x07\)$/,
+  );
+});
+
+Deno.test("list_groups_noapp.ts does not follow Groups' redirect to another server: one line naming the host, exit 1", async () => {
+  await using fake = await startFakeGlobus();
+  await using other = await startFakeGlobus();
+  fake.addFault({
+    pathPrefix: "/v2/groups/my_groups",
+    status: 302,
+    redirectTo: `${other.url}/v2/groups/my_groups`,
+  });
+  const run = await runScript(fake, {
+    script: NOAPP,
+    denoFlags: NOAPP_FLAGS,
+    logins: [{ username: "alice" }],
+  });
+  assert.equal(run.status, 1);
+  assert.equal(run.stdout, "");
+  assert.equal(
+    lastErrorLine(run, run.codes),
+    `error: GET ${fake.groupsUrl}v2/groups/my_groups: unexpected answer from Globus: redirect (302) to ${
+      new URL(other.url).host
+    }, not followed: Globus APIs do not redirect; if this persists, report it to support@globus.org`,
+  );
+  assert.deepEqual(other.requests, []);
+});
+
+for (
+  const [what, body, problem] of [
+    ["a list of nulls", [null], "[0] is null, not an object"],
+    [
+      "a group without my_memberships",
+      [{ id: "g", name: "n" }],
+      "[0].my_memberships is missing, not a list",
+    ],
+    ["an object", { groups: [] }, "the body is an object, not a list"],
+  ] as const
+) {
+  Deno.test(`list_groups_noapp.ts reports ${what} from Groups in one line, never "unexpected failure"`, async () => {
+    await using fake = await startFakeGlobus();
+    fake.addFault({ pathPrefix: "/v2/groups/my_groups", body });
+    const run = await runScript(fake, {
+      script: NOAPP,
+      denoFlags: NOAPP_FLAGS,
+      logins: [{ username: "alice" }],
+    });
+    assert.equal(run.status, 1);
+    assert.equal(run.stdout, "");
+    assert.doesNotMatch(run.stderr, /unexpected failure/);
+    assert.match(
+      lastErrorLine(run),
+      new RegExp(`unexpected answer from Globus: ${problem.replace(/[[\].]/g, "\\$&")};`),
+    );
+  });
+}
+
+Deno.test("list_groups_noapp.ts refuses a body of many MB without reading it all (declared length)", async () => {
+  await using fake = await startFakeGlobus();
+  fake.addFault({
+    pathPrefix: "/v2/groups/my_groups",
+    hugeBody: { bytes: 2 * 1024 ** 3, declareLength: true },
+  });
+  const run = await runScript(fake, {
+    script: NOAPP,
+    denoFlags: NOAPP_FLAGS,
+    logins: [{ username: "alice" }],
+  });
+  assert.equal(run.status, 1);
+  assert.match(
+    lastErrorLine(run),
+    /unexpected answer from Globus: the body is larger than 256 MiB, the most this client reads \(maxBodyBytes\); it was not read;/,
+  );
+});
+
+Deno.test("list_groups_noapp.ts says on stderr, once per retry, what failed and when the next attempt comes", async () => {
+  await using fake = await startFakeGlobus();
+  fake.addFault({ pathPrefix: "/v2/groups/my_groups", status: 503, retryAfter: "0", times: 2 });
+  const run = await runScript(fake, {
+    script: NOAPP,
+    denoFlags: NOAPP_FLAGS,
+    logins: [{ username: "alice" }],
+  });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout, ALICE_CSV);
+  const retries = run.stderr.split("\n").filter((l) => l.startsWith("retrying: "));
+  assert.deepEqual(
+    retries,
+    [1, 2].map((n) =>
+      `retrying: GET ${fake.groupsUrl}v2/groups/my_groups: 503 Service Unavailable; retry ${n} of 5 in 0.0 s`
+    ),
+  );
+});
+
+Deno.test("list_groups_noapp.ts says what Globus asked for when its Retry-After is beyond what it waits", async () => {
+  await using fake = await startFakeGlobus();
+  fake.addFault({ pathPrefix: "/v2/groups/my_groups", status: 503, retryAfter: "3600" });
+  const run = await runScript(fake, {
+    script: NOAPP,
+    denoFlags: NOAPP_FLAGS,
+    logins: [{ username: "alice" }],
+  });
+  assert.equal(run.status, 1);
+  assert.match(
+    lastErrorLine(run),
+    /^error: Globus is busy \(GET .* 503 FakeFault: .*\) and asked to be called again after "3600" \(Retry-After\), longer than this script waits; try again then$/,
+  );
+  assert.equal(scriptCalls(fake).filter((c) => c.startsWith("GET")).length, 1);
+});
+
+Deno.test("list_groups_noapp.ts says invalid_client is about the client id, not the login", async () => {
+  await using fake = await startFakeGlobus();
+  fake.addFault({
+    pathPrefix: "/v2/oauth2/token",
+    status: 401,
+    body: { error: "invalid_client", "error_description": "Unknown client" },
+  });
+  const run = await runScript(fake, {
+    script: NOAPP,
+    denoFlags: NOAPP_FLAGS,
+    logins: [{ username: "alice" }],
+  });
+  assert.equal(run.status, 1);
+  assert.match(
+    lastErrorLine(run),
+    /^error: Globus Auth does not accept the client id \(invalid_client: .*\); check --client-id: it must be a native app's client id/,
+  );
+  assert.doesNotMatch(run.stderr, /--force-login/);
+});
+
+Deno.test("list_groups_noapp.ts names the variable for a GLOBUS_SDK_SERVICE_URL_AUTH that is not a URL (exit 1, nothing sent)", async () => {
+  await using fake = await startFakeGlobus();
+  const run = await runScript(fake, {
+    script: NOAPP,
+    denoFlags: NOAPP_FLAGS,
+    env: { GLOBUS_SDK_SERVICE_URL_AUTH: "not-a-url" },
+  });
+  assert.equal(run.status, 1);
+  assert.equal(
+    lastErrorLine(run),
+    'error: invalid setting: GLOBUS_SDK_SERVICE_URL_AUTH="not-a-url" is not an http(s) URL; set it to a base URL such as https://host/ or unset it',
+  );
+  assert.deepEqual(fake.requests, []);
+});
+
+Deno.test("list_groups_noapp.ts: --version prints the version; --client-id= is a usage error (exit 2)", async () => {
+  await using fake = await startFakeGlobus();
+  const version = await runScript(fake, {
+    script: NOAPP,
+    denoFlags: NOAPP_FLAGS,
+    args: ["--version"],
+  });
+  assert.equal(version.status, 0);
+  assert.match(version.stdout, /^globus-deno \d+\.\d+\.\d+\n$/);
+  for (const args of [["--client-id="], ["--client-id", ""]]) {
+    const run = await runScript(fake, { script: NOAPP, denoFlags: NOAPP_FLAGS, args });
+    assert.equal(run.status, 2, JSON.stringify(args));
+    assert.equal(lastErrorLine(run), "error: --client-id needs a non-empty value; see --help");
+  }
+  assert.deepEqual(fake.requests, []);
+});
+
+Deno.test("list_groups_noapp.ts refuses an absurdly long line at the prompt without reading it all or sending it", async () => {
+  await using fake = await startFakeGlobus();
+  const run = await runScript(fake, {
+    script: NOAPP,
+    denoFlags: NOAPP_FLAGS,
+    logins: [{ type: "x".repeat(1024 * 1024) }],
+  });
+  assert.equal(run.status, 1);
+  assert.equal(
+    lastErrorLine(run),
+    "error: the line entered is longer than 4096 bytes, which no login code is; run again and paste only the code Globus shows after login",
+  );
+  assert.deepEqual(scriptCalls(fake), []);
+});
+
+Deno.test("list_groups_noapp.ts stops quietly (exit 141, nothing on stderr) when its stdout reader has gone", async () => {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...NOAPP_FLAGS, NOAPP, "--help"],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  await child.stdout.cancel();
+  const [status, stderr] = await Promise.all([
+    child.status,
+    new Response(child.stderr).text(),
+  ]);
+  assert.equal(stderr, "");
+  assert.equal(status.code, 141);
+});
+
+Deno.test("list_groups_noapp.ts --help names the file it was started as and no .ts path when bundled", async () => {
+  await using fake = await startFakeGlobus();
+  const help = await runScript(fake, { script: NOAPP, denoFlags: NOAPP_FLAGS, args: ["--help"] });
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /^Usage: list_groups_noapp\.ts /);
+  const dir = await Deno.makeTempDir();
+  try {
+    const bundle = `${dir}/list groups.js`;
+    const built = await new Deno.Command(Deno.execPath(), {
+      args: ["bundle", "--quiet", "-o", bundle, NOAPP],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    assert.equal(built.code, 0, new TextDecoder().decode(built.stderr));
+    const run = await runScript(fake, { script: bundle, denoFlags: NOAPP_FLAGS, args: ["--help"] });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^Usage: list groups\.js /);
+    assert.doesNotMatch(run.stdout, /\.ts\b/);
+    // A path with a space is quoted, so the line can be pasted.
+    assert.match(run.stdout, /\n {4}"[^"\n]*list groups\.js"\n/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -1,16 +1,14 @@
 /**
  * The Globus Groups API. Python: `globus_sdk.GroupsClient`.
- * Results keep Globus's wire names (`my_memberships`, `group_type`, …).
+ * Results keep Globus's wire names (`my_memberships`, `group_type`, …), and
+ * their shape is checked when they arrive.
  *
  * @module
  */
 
-import {
-  BaseClient,
-  type BaseClientOptions,
-  type GlobusHTTPResponse,
-} from "../../core/base_client.ts";
-import { GlobusError, GroupsAPIError } from "../../core/errors.ts";
+import { BaseClient, type BaseClientOptions, pathSegment } from "../../core/base_client.ts";
+import { GroupsAPIError } from "../../core/errors.ts";
+import { shape } from "../../core/shape.ts";
 import { GroupsScopes, type GroupsScopesType } from "../../scopes/scopes.ts";
 
 /** A role in a group. */
@@ -31,8 +29,11 @@ export type MembershipStatus =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { Membership } from "./groups_client.ts";
+ *
  * const isAdmin = (m: Membership) => m.role === "admin" && m.status === "active";
+ * assert.equal(isAdmin({ group_id: "g", identity_id: "i", username: "u", role: "admin", status: "active" }), true);
  * ```
  */
 export interface Membership {
@@ -42,42 +43,70 @@ export interface Membership {
   readonly "identity_id": string;
   /** The member's username, e.g. `user@globusid.org`. */
   readonly username: string;
-  /** `member`, `manager` or `admin`. */
-  readonly role: GroupRole;
-  /** `active`, `invited`, … */
-  readonly status: MembershipStatus;
+  /** `member`, `manager` or `admin` (a role Globus adds later arrives as it is). */
+  readonly role: GroupRole | (string & Record<never, never>);
+  /** `active`, `invited`, … (a status Globus adds later arrives as it is). */
+  readonly status: MembershipStatus | (string & Record<never, never>);
   /** Any other field Globus sends. */
   readonly [field: string]: unknown;
 }
 
 /**
- * A group as `my_groups` lists it.
+ * A group as `GET /v2/groups/{id}` gives it: the fields every group has,
+ * and those that `include=` asks for (`my_memberships`, `policies`,
+ * `memberships`, …), absent otherwise. The fields listed are checked when
+ * the answer arrives: `id` and `name` are strings, the others have their
+ * declared type when present.
  *
  * @example
  * ```ts
- * import type { Group } from "./groups_client.ts";
- * const roles = (g: Group) => [...new Set(g.my_memberships.map((m) => m.role))].sort();
+ * import assert from "node:assert/strict";
+ * import type { GroupInfo } from "./groups_client.ts";
+ *
+ * const group: GroupInfo = { id: "g1", name: "Lab" };
+ * assert.equal(group.my_memberships?.length ?? 0, 0); // not asked for: absent
  * ```
  */
-export interface Group {
+export interface GroupInfo {
   /** The group's id. */
   readonly id: string;
-  /** The group's name (any text: commas, quotes, non-ASCII). */
+  /** The group's name (any text: commas, quotes, non-ASCII, even control characters). */
   readonly name: string;
+  /** The group's description. */
+  readonly description?: string | null;
   /** The parent group's id, for subgroups. */
-  readonly "parent_id": string | null;
+  readonly "parent_id"?: string | null;
   /** `regular` or `plus`. */
-  readonly "group_type": string;
+  readonly "group_type"?: string;
   /** Whether members must have authenticated recently. */
-  readonly "enforce_session": boolean;
+  readonly "enforce_session"?: boolean;
   /** Session limit, seconds. */
-  readonly "session_limit": number;
+  readonly "session_limit"?: number | null;
+  /** The caller's memberships (with `include=my_memberships`). */
+  readonly "my_memberships"?: readonly Membership[];
+  /** Visibility policies (with `include=policies`). */
+  readonly policies?: Readonly<Record<string, unknown>>;
+  /** Any other field Globus sends (`memberships`, `allowed_actions`, …). */
+  readonly [field: string]: unknown;
+}
+
+/**
+ * A group as `my_groups` lists it: {@linkcode GroupInfo} with the caller's
+ * memberships, which `my_groups` always sends.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { Group } from "./groups_client.ts";
+ *
+ * const roles = (g: Group) => [...new Set(g.my_memberships.map((m) => m.role))].sort();
+ * const group: Group = { id: "g1", name: "Lab", my_memberships: [] };
+ * assert.deepEqual(roles(group), []);
+ * ```
+ */
+export interface Group extends GroupInfo {
   /** The caller's memberships: one per identity of theirs in the group. */
   readonly "my_memberships": readonly Membership[];
-  /** Visibility policies. */
-  readonly policies: Readonly<Record<string, unknown>>;
-  /** Any other field Globus sends (`description`, `memberships`, …). */
-  readonly [field: string]: unknown;
 }
 
 /** Options of {@linkcode GroupsClient.getMyGroups}. */
@@ -88,17 +117,62 @@ export interface GetMyGroupsOptions {
   readonly queryParams?: Readonly<Record<string, string>>;
 }
 
+/** Options of {@linkcode GroupsClient.getGroup}. */
+export interface GetGroupOptions {
+  /** Ask for more: `memberships`, `my_memberships`, `policies`, `allowed_actions`, `child_ids`. */
+  readonly include?: string | readonly string[];
+  /** Further query parameters. */
+  readonly queryParams?: Readonly<Record<string, string>>;
+}
+
 function commaList(value: string | readonly string[] | undefined): string | undefined {
   return value === undefined ? undefined : typeof value === "string" ? value : value.join(",");
 }
 
+const membershipShape = shape.object<Membership>({
+  "group_id": shape.string,
+  "identity_id": shape.string,
+  username: shape.string,
+  role: shape.string,
+  status: shape.string,
+});
+
+const groupInfoFields = {
+  id: shape.string,
+  name: shape.string,
+  description: shape.optional(shape.nullable(shape.string)),
+  "parent_id": shape.optional(shape.nullable(shape.string)),
+  "group_type": shape.optional(shape.string),
+  "enforce_session": shape.optional(shape.boolean),
+  "session_limit": shape.optional(shape.nullable(shape.number)),
+  "my_memberships": shape.optional(shape.array(membershipShape)),
+  policies: shape.optional(shape.record),
+};
+
+const groupInfoShape = shape.object<GroupInfo>(groupInfoFields);
+const myGroupsShape = shape.array(shape.object<Group>({
+  ...groupInfoFields,
+  "my_memberships": shape.array(membershipShape),
+}));
+
 /**
- * A client for Globus Groups.
+ * A client for Globus Groups. Every answer is checked at arrival: a body of
+ * the wrong shape is an {@linkcode UnexpectedResponseError} naming the field.
  *
  * @example List my groups
- * ```ts ignore
- * const groupsClient = new GroupsClient({ authorizer: new AccessTokenAuthorizer(accessToken) });
- * for (const group of await groupsClient.getMyGroups()) console.log(group.name);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { GroupsClient } from "./groups_client.ts";
+ *
+ * const body = [{ id: "g1", name: "Lab", my_memberships: [
+ *   { group_id: "g1", identity_id: "i1", username: "me@globusid.org", role: "admin", status: "active" },
+ * ] }];
+ * const groupsClient = new GroupsClient({
+ *   env: () => undefined,
+ *   transport: { fetch: () => Promise.resolve(Response.json(body)) },
+ * });
+ * const groups = await groupsClient.getMyGroups();
+ * assert.deepEqual(groups.map((g) => g.name), ["Lab"]);
  * ```
  */
 export class GroupsClient extends BaseClient {
@@ -112,63 +186,52 @@ export class GroupsClient extends BaseClient {
     super("groups", GroupsAPIError, options);
   }
 
-  /** The groups the caller is in. `GET /v2/groups/my_groups`. Python: `get_my_groups`. */
+  /**
+   * The groups the caller is in. `GET /v2/groups/my_groups`. Python: `get_my_groups`.
+   *
+   * @throws {UnexpectedResponseError} when the answer is not a list of groups.
+   */
   async getMyGroups(options: GetMyGroupsOptions = {}): Promise<Group[]> {
     const response = await this.request("GET", "/v2/groups/my_groups", {
       query: { statuses: commaList(options.statuses), ...options.queryParams },
     });
-    return expectArray(response, "GET /v2/groups/my_groups") as Group[];
+    return response.parse(myGroupsShape);
   }
 
   /**
-   * One group. `include` asks for more (`memberships`, `my_memberships`,
-   * `policies`, `allowed_actions`, `child_ids`). `GET /v2/groups/{id}`.
+   * One group. `GET /v2/groups/{id}`. The caller's memberships and the
+   * policies are there only when `include` asks for them.
+   *
+   * @throws {GlobusSDKUsageError} for an id that could leave its URL segment (`..`, `/`).
+   * @throws {UnexpectedResponseError} when the answer is not a group.
    */
-  async getGroup(
-    groupId: string,
-    options: { include?: string | readonly string[]; queryParams?: Record<string, string> } = {},
-  ): Promise<Group> {
-    const response = await this.request("GET", `/v2/groups/${groupId}`, {
+  async getGroup(groupId: string, options: GetGroupOptions = {}): Promise<GroupInfo> {
+    const response = await this.request("GET", `/v2/groups/${pathSegment(groupId, "group id")}`, {
       query: { include: commaList(options.include), ...options.queryParams },
     });
-    return response.data as Group;
+    return response.parse(groupInfoShape);
   }
 
   /** The group a subscription belongs to. `GET /v2/subscription_info/{id}`. */
   async getGroupBySubscriptionId(subscriptionId: string): Promise<Record<string, unknown>> {
-    return (await this.request("GET", `/v2/subscription_info/${subscriptionId}`)).data as Record<
-      string,
-      unknown
-    >;
+    const id = pathSegment(subscriptionId, "subscription id");
+    return (await this.request("GET", `/v2/subscription_info/${id}`)).parse(shape.record);
   }
 
   /** A group's policies. `GET /v2/groups/{id}/policies`. */
   async getGroupPolicies(groupId: string): Promise<Record<string, unknown>> {
-    return (await this.request("GET", `/v2/groups/${groupId}/policies`)).data as Record<
-      string,
-      unknown
-    >;
+    const id = pathSegment(groupId, "group id");
+    return (await this.request("GET", `/v2/groups/${id}/policies`)).parse(shape.record);
   }
 
   /** The caller's Groups preferences. `GET /v2/preferences`. */
   async getIdentityPreferences(): Promise<Record<string, unknown>> {
-    return (await this.request("GET", "/v2/preferences")).data as Record<string, unknown>;
+    return (await this.request("GET", "/v2/preferences")).parse(shape.record);
   }
 
   /** The caller's membership fields in a group. `GET /v2/groups/{id}/membership_fields`. */
   async getMembershipFields(groupId: string): Promise<Record<string, unknown>> {
-    return (await this.request("GET", `/v2/groups/${groupId}/membership_fields`))
-      .data as Record<string, unknown>;
+    const id = pathSegment(groupId, "group id");
+    return (await this.request("GET", `/v2/groups/${id}/membership_fields`)).parse(shape.record);
   }
-}
-
-/** The body as an array, or a clear error: a proxy's HTML page must not look like "no groups". */
-function expectArray(response: GlobusHTTPResponse, what: string): unknown[] {
-  const data = response.data;
-  if (!Array.isArray(data)) {
-    throw new GlobusError(
-      `Globus Groups answered ${what} with ${response.httpStatus} but not a JSON array`,
-    );
-  }
-  return data;
 }

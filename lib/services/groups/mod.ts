@@ -14,8 +14,10 @@
  */
 
 export {
+  type GetGroupOptions,
   type GetMyGroupsOptions,
   type Group,
+  type GroupInfo,
   type GroupRole,
   GroupsClient,
   type Membership,
