@@ -24,6 +24,7 @@ import { UsageError } from "./_errors.ts";
  * line controls: what a terminal acts on instead of showing.
  */
 const TERMINAL_CONTROLS =
+  // deno-lint-ignore no-control-regex -- matching control characters is the point
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**

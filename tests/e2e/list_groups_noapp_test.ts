@@ -194,6 +194,7 @@ Deno.test("list_groups_noapp.ts --help shows the options and the permissions to 
 
 // ---- hostile answers and command-line edges (issue 12) --------------------------------------
 
+// deno-lint-ignore no-control-regex -- the test looks for raw control characters
 const RAW_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 Deno.test("list_groups_noapp.ts writes a hostile group name byte-exact to a pipe, and escapes it on stderr", async () => {
