@@ -86,6 +86,8 @@ export interface Shapes {
   readonly string: Shape<string>;
   /** A finite number. */
   readonly number: Shape<number>;
+  /** A whole number that JavaScript holds exactly (a safe integer). */
+  readonly integer: Shape<number>;
   /** `true` or `false`. */
   readonly boolean: Shape<boolean>;
   /** Anything at all, unchecked. */
@@ -121,6 +123,11 @@ export const shape: Shapes = Object.freeze({
   string: primitive<string>("string", "a string"),
   /** A finite number. */
   number: primitive<number>("number", "a number"),
+  /** A whole number that JavaScript holds exactly (a safe integer). */
+  integer: ((value, at) => {
+    if (Number.isSafeInteger(value)) return value;
+    throw problem(at, value, "a whole number");
+  }) as Shape<number>,
   /** `true` or `false`. */
   boolean: primitive<boolean>("boolean", "true or false"),
   /** Anything at all, unchecked. */

@@ -8,21 +8,12 @@
  * @module
  */
 
-import { BaseClient, type BaseClientOptions, joinUrl } from "../../core/base_client.ts";
+import { BaseClient, type BaseClientOptions, pathSegment } from "../../core/base_client.ts";
 import { AuthAPIError, GlobusSDKUsageError, UnexpectedResponseError } from "../../core/errors.ts";
+import { type Shape, shape } from "../../core/shape.ts";
 import { Scope } from "../../scopes/scope.ts";
 import { AuthScopes, type AuthScopesType } from "../../scopes/scopes.ts";
 import { type Consent, consentForestProblem } from "./consents.ts";
-import {
-  arrayOf,
-  type Check,
-  checkedBody,
-  isBoolean,
-  isInteger,
-  isNullableString,
-  isString,
-  objectWith,
-} from "./_response_checks.ts";
 
 /**
  * A Globus identity, as `GET /v2/api/identities` lists it.
@@ -196,61 +187,54 @@ export interface GetConsentsOptions {
  */
 export const IDENTITIES_BATCH_LIMIT = 100;
 
-const IDENTITY: Check = objectWith({
-  id: isString,
-  username: isString,
-  name: isNullableString,
-  email: isNullableString,
-  identity_provider: isString,
-  organization: isNullableString,
-  status: isString,
+const { string, integer, boolean, nullable, optional, array, object } = shape;
+
+const IDENTITY = object<Identity>({
+  id: string,
+  username: string,
+  name: nullable(string),
+  email: nullable(string),
+  identity_provider: string,
+  organization: nullable(string),
+  status: string,
 });
 
-const IDENTITY_PROVIDER: Check = objectWith(
-  { id: isString, name: isString, domains: arrayOf(isString) },
-  { short_name: isString, alternative_names: arrayOf(isString) },
-);
-
-const USERINFO: Check = objectWith({ sub: isString }, {
-  preferred_username: isString,
-  name: isString,
-  email: isString,
-  identity_set: arrayOf(objectWith({})),
+const IDENTITY_PROVIDER = object<IdentityProvider>({
+  id: string,
+  name: string,
+  domains: array(string),
+  short_name: optional(string),
+  alternative_names: optional(array(string)),
 });
 
-const CONSENT: Check = objectWith({
-  id: isInteger,
-  scope_name: isString,
-  dependency_path: arrayOf(isInteger),
-  atomically_revocable: isBoolean,
-  client: isString,
-  effective_identity: isString,
-  status: isString,
-}, {
-  scope: isString,
-  created: isString,
-  updated: isString,
-  last_used: isNullableString,
-  allows_refresh: isBoolean,
-  auto_approved: isBoolean,
+const USERINFO = object<UserInfo>({
+  sub: string,
+  preferred_username: optional(string),
+  name: optional(string),
+  email: optional(string),
+  identity_set: optional(array(shape.record)),
+});
+
+const CONSENT = object<Consent>({
+  id: integer,
+  scope_name: string,
+  dependency_path: array(integer),
+  atomically_revocable: boolean,
+  client: string,
+  effective_identity: string,
+  status: string,
+  scope: optional(string),
+  created: optional(string),
+  updated: optional(string),
+  last_used: optional(nullable(string)),
+  allows_refresh: optional(boolean),
+  auto_approved: optional(boolean),
 });
 
 /** The items of a comma-separated string or a list, trimmed, empty ones and repeats dropped. */
 function commaItems(value: string | Iterable<string>): string[] {
   const items = typeof value === "string" ? value.split(",") : [...value];
   return [...new Set(items.map((s) => s.trim()).filter((s) => s !== ""))];
-}
-
-/**
- * `value` as one URL path segment. Percent-encoding keeps `/`, `?` and `#`
- * inside it; `.` and `..` would still be resolved as "this" and "parent"
- * directory by every URL parser, so they (and the empty string) are refused.
- */
-function pathSegment(value: string, what: string): string {
-  if (value === "" || value === "." || value === "..") {
-    throw new GlobusSDKUsageError(`${what} must not be ${JSON.stringify(value)}`);
-  }
-  return encodeURIComponent(value);
 }
 
 /**
@@ -298,10 +282,9 @@ export class AuthClient extends BaseClient {
     super("auth", AuthAPIError, options);
   }
 
-  /** `GET` `path` (relative to the base URL, or absolute) and check the body. */
-  async #get<T>(path: string, query: Record<string, string | undefined>, check: Check): Promise<T> {
-    const response = await this.request("GET", path, { query });
-    return checkedBody<T>(response, { method: "GET", url: joinUrl(this.baseUrl, path) }, check);
+  /** `GET` `path` and check the body against `s`. */
+  async #get<T>(path: string, query: Record<string, string | undefined>, s: Shape<T>): Promise<T> {
+    return (await this.request("GET", path, { query })).parse(s);
   }
 
   /**
@@ -340,7 +323,7 @@ export class AuthClient extends BaseClient {
       const body = await this.#get<{ identities: Identity[] }>(
         "/v2/api/identities",
         { ...options.queryParams, ...query },
-        objectWith({ identities: arrayOf(IDENTITY) }),
+        object<{ identities: Identity[] }>({ identities: array(IDENTITY) }),
       );
       identities.push(...body.identities);
     }
@@ -364,7 +347,9 @@ export class AuthClient extends BaseClient {
     const body = await this.#get<{ identity_providers: IdentityProvider[] }>(
       "/v2/api/identity_providers",
       { ...options.queryParams, ...(domains !== undefined ? { domains: items } : { ids: items }) },
-      objectWith({ identity_providers: arrayOf(IDENTITY_PROVIDER) }),
+      object<{ identity_providers: IdentityProvider[] }>({
+        identity_providers: array(IDENTITY_PROVIDER),
+      }),
     );
     return body.identity_providers;
   }
@@ -378,23 +363,18 @@ export class AuthClient extends BaseClient {
    *   percent-encoded and stays one path segment).
    */
   async getConsents(identityId: string, options: GetConsentsOptions = {}): Promise<Consent[]> {
-    // Absolute, so that the encoded segment reaches the wire as it is
-    // (joinUrl would split it at '/' and encode its '%' again).
-    const path = `${this.baseUrl.replace(/\/+$/, "")}/v2/api/identities/${
-      pathSegment(identityId, "the identity id")
-    }/consents`;
-    const response = await this.request("GET", path, {
+    const id = pathSegment(identityId, "identity id");
+    const response = await this.request("GET", `/v2/api/identities/${id}/consents`, {
       query: { all: String(options.all ?? false) },
     });
-    const request = { method: "GET", url: path };
-    const body = checkedBody<{ consents: Consent[] }>(
-      response,
-      request,
-      objectWith({ consents: arrayOf(CONSENT) }),
-    );
+    const body = response.parse(object<{ consents: Consent[] }>({ consents: array(CONSENT) }));
     const problem = consentForestProblem(body.consents);
     if (problem !== undefined) {
-      throw new UnexpectedResponseError(problem, { ...request, httpStatus: response.httpStatus });
+      throw new UnexpectedResponseError(problem, {
+        method: "GET",
+        ...(response.url === undefined ? {} : { url: response.url }),
+        httpStatus: response.httpStatus,
+      });
     }
     return body.consents;
   }
