@@ -8,6 +8,7 @@
 
 import {
   AuthAPIError,
+  type AuthorizeUrlOptions,
   GlobusAPIError,
   GlobusSDKUsageError,
   type Group,
@@ -17,6 +18,7 @@ import {
   NetworkError,
   type OAuthTokenResponse,
   RefreshTokenRejectedError,
+  type ScopeInput,
   TokenStorageError,
 } from "../lib/mod.ts";
 
@@ -126,18 +128,23 @@ export class CliError extends Error {}
 
 /**
  * Runs the tutorial's login dialogue on `io`: the URL on stderr, then the
- * prompt, then the code exchange. Returns the tokens.
+ * prompt, then the code exchange. Returns the tokens. The scopes default to
+ * the tutorial's; `authorizeUrl` adds session conditions.
  */
 export async function interactiveLogin(
   authClient: NativeAppAuthClient,
   io: Io,
-  options: { refreshTokens: boolean },
+  options: {
+    refreshTokens: boolean;
+    requestedScopes?: ScopeInput;
+    authorizeUrl?: AuthorizeUrlOptions;
+  },
 ): Promise<OAuthTokenResponse> {
   authClient.oauth2StartFlow({
-    requestedScopes: GroupsClient.scopes.viewMyGroupsAndMemberships,
+    requestedScopes: options.requestedScopes ?? GroupsClient.scopes.viewMyGroupsAndMemberships,
     refreshTokens: options.refreshTokens,
   });
-  const authorizeUrl = await authClient.oauth2GetAuthorizeUrl();
+  const authorizeUrl = await authClient.oauth2GetAuthorizeUrl(options.authorizeUrl);
   await io.err(`Please go to this URL and login:\n\n${authorizeUrl}\n\n`);
   await io.err("Please enter the code here: ");
   const line = await io.readLine();

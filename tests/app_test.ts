@@ -361,7 +361,9 @@ Deno.test("a Python-format UserApp token file written by hand is used without a 
     scopes: ["openid", VIEW],
     offline: true,
   });
-  const byRs = Object.fromEntries([issue, ...issue.other_tokens].map((t) => [t.resource_server, t]));
+  const byRs = Object.fromEntries(
+    [issue, ...issue.other_tokens].map((t) => [t.resource_server, t]),
+  );
   const exp = Math.trunc(Date.now() / 1000) + 172800;
   const record = (rs: string) => {
     const t = byRs[rs]!;
@@ -370,7 +372,9 @@ Deno.test("a Python-format UserApp token file written by hand is used without a 
   // What Python's UserApp("my-user-app", config=GlobusAppConfig(request_refresh_tokens=True)) writes.
   const text = `{"data": {"DEFAULT": {"auth.globus.org": ${
     record("auth.globus.org")
-  }, "groups.api.globus.org": ${record(GROUPS)}}}, "format_version": "2.0", "globus-sdk.version": "3.54.0"}`;
+  }, "groups.api.globus.org": ${
+    record(GROUPS)
+  }}}, "format_version": "2.0", "globus-sdk.version": "3.54.0"}`;
   const home = `${tmp.dir}/home`;
   const env = (name: string) => name === "HOME" ? home : w.env(name);
   const path = defaultTokenFilePath(TUTORIAL_CLIENT_ID, "my-user-app", { env });
@@ -478,7 +482,10 @@ Deno.test("a client with an app throws a typed authorization requirement; login(
   const gare = {
     code: "AuthorizationRequired",
     message: "MFA needed",
-    authorization_parameters: { session_required_mfa: true, required_scopes: [GroupsScopes.all] },
+    "authorization_parameters": {
+      "session_required_mfa": true,
+      "required_scopes": [GroupsScopes.all],
+    },
   };
   const fetchStub: typeof fetch = (input) => {
     answers++;
@@ -526,7 +533,10 @@ Deno.test("a client takes an app or an authorizer, not both; two clients' first 
     () => new GroupsClient({ app, authorizer: { ...app } as never }),
     /both an 'app' and an 'authorizer'/,
   );
-  const [a, b] = await Promise.all([app.getAuthorizer(GROUPS), app.getAuthorizer("auth.globus.org")]);
+  const [a, b] = await Promise.all([
+    app.getAuthorizer(GROUPS),
+    app.getAuthorizer("auth.globus.org"),
+  ]);
   assert.ok(await a.getAuthorizationHeader());
   assert.ok(await b.getAuthorizationHeader());
   assert.equal(w.logins.length, 1);
