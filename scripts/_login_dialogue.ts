@@ -7,9 +7,11 @@
 
 import {
   AuthAPIError,
+  type AuthorizeUrlOptions,
   GroupsClient,
   type NativeAppAuthClient,
   type OAuthTokenResponse,
+  type ScopeInput,
 } from "../lib/mod.ts";
 import { CliError } from "./_errors.ts";
 import type { Io } from "./_io.ts";
@@ -19,7 +21,8 @@ export const TUTORIAL_CLIENT_ID = "61338d24-54d5-408f-a10d-66c06b59f6d2";
 
 /**
  * Runs the tutorial's login dialogue on `io`: the URL on stderr, then the
- * prompt, then the code exchange. Returns the tokens.
+ * prompt, then the code exchange. Returns the tokens. The scopes default to
+ * the tutorial's; `authorizeUrl` adds session conditions.
  *
  * A code only works with the run that printed its URL (PKCE ties it to that
  * run's secret), so it cannot be piped in ahead of time; the messages say so.
@@ -27,13 +30,17 @@ export const TUTORIAL_CLIENT_ID = "61338d24-54d5-408f-a10d-66c06b59f6d2";
 export async function interactiveLogin(
   authClient: NativeAppAuthClient,
   io: Io,
-  options: { refreshTokens: boolean },
+  options: {
+    refreshTokens: boolean;
+    requestedScopes?: ScopeInput;
+    authorizeUrl?: AuthorizeUrlOptions;
+  },
 ): Promise<OAuthTokenResponse> {
   authClient.oauth2StartFlow({
-    requestedScopes: GroupsClient.scopes.viewMyGroupsAndMemberships,
+    requestedScopes: options.requestedScopes ?? GroupsClient.scopes.viewMyGroupsAndMemberships,
     refreshTokens: options.refreshTokens,
   });
-  const authorizeUrl = await authClient.oauth2GetAuthorizeUrl();
+  const authorizeUrl = await authClient.oauth2GetAuthorizeUrl(options.authorizeUrl);
   await io.err(`Please go to this URL and login:\n\n${authorizeUrl}\n\n`);
   await io.err("Please enter the code here: ");
   const line = await io.readLine();

@@ -171,7 +171,13 @@ Deno.test("the fake Globus imports nothing from lib but the scope constants", as
 });
 
 Deno.test("the tutorial scripts reach the library through lib/mod.ts only", async () => {
-  for (const script of ["scripts/list_groups_noapp.ts", "scripts/list_groups_with_storage.ts"]) {
+  for (
+    const script of [
+      "scripts/list_groups_noapp.ts",
+      "scripts/list_groups_with_storage.ts",
+      "scripts/list_groups.ts",
+    ]
+  ) {
     const edges = await importEdges(script);
     const intoLib = edges.filter((e) => e.from.startsWith("scripts/") && e.to.startsWith("lib/"));
     assert.deepEqual([...new Set(intoLib.map((e) => e.to))], ["lib/mod.ts"], script);
@@ -179,7 +185,13 @@ Deno.test("the tutorial scripts reach the library through lib/mod.ts only", asyn
 });
 
 Deno.test("nothing the tutorial scripts load imports a node: module (it costs ~7 ms per start)", async () => {
-  for (const script of ["scripts/list_groups_noapp.ts", "scripts/list_groups_with_storage.ts"]) {
+  for (
+    const script of [
+      "scripts/list_groups_noapp.ts",
+      "scripts/list_groups_with_storage.ts",
+      "scripts/list_groups.ts",
+    ]
+  ) {
     const edges = await importEdges(script);
     assert.ok(edges.length > 20, `${script}: the graph was read`);
     assert.deepEqual(edges.filter((e) => e.to.startsWith("node:")), [], script);

@@ -14,6 +14,7 @@ import {
   UnexpectedResponseError,
 } from "./errors.ts";
 import { checkShape, type Shape } from "./shape.ts";
+import { AuthorizationRequiredError } from "./authorization_requirements.ts";
 import { Transport, type TransportOptions, type TransportResponse } from "./transport.ts";
 import { urlencode } from "./_urlencode.ts";
 
@@ -46,6 +47,44 @@ export interface Authorizer {
 }
 
 /**
+ * Where a client built with `app` gets its authorizer: a `UserApp` or
+ * `ClientApp` (lib/app), seen through the few methods a client needs, so
+ * that this floor does not depend on the app's. Python: the `app=` of
+ * `BaseClient`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { AuthorizerSource } from "./base_client.ts";
+ *
+ * const wanted: Record<string, readonly string[]> = {};
+ * const source: AuthorizerSource = {
+ *   addScopeRequirements: (r) => void Object.assign(wanted, r),
+ *   getAuthorizer: () => Promise.reject(new Error("not logged in")),
+ * };
+ * source.addScopeRequirements({ "groups.api.globus.org": ["s"] });
+ * assert.deepEqual(wanted, { "groups.api.globus.org": ["s"] });
+ * ```
+ */
+export interface AuthorizerSource {
+  /** The app's Globus environment; a client built with the app uses it unless told otherwise. */
+  readonly environment?: string;
+  /** Adds scopes the app must get for these resource servers (each string may carry `[…]` dependencies). */
+  addScopeRequirements(requirements: Readonly<Record<string, readonly string[]>>): void;
+  /** The authorizer for a resource server; it may log in first. Called before every request. */
+  getAuthorizer(resourceServer: string): Promise<Authorizer>;
+  /**
+   * Called when a service answered with authorization requirements. Resolves
+   * true when the app logged in to meet them, so the request is sent once
+   * more; false (or absent) throws the error to the caller.
+   */
+  handleAuthorizationRequired?(
+    resourceServer: string,
+    error: AuthorizationRequiredError,
+  ): Promise<boolean>;
+}
+
+/**
  * Options shared by every client.
  *
  * @example One transport for two clients, or options for a client's own
@@ -67,8 +106,16 @@ export interface BaseClientOptions {
   readonly environment?: string;
   /** Explicit base URL; wins over every other rule. */
   readonly baseUrl?: string;
-  /** Supplies the Authorization header. */
+  /** Supplies the Authorization header. Not with `app`. */
   readonly authorizer?: Authorizer;
+  /**
+   * An app that supplies the authorizer and logs in when needed; the client
+   * adds its scopes (`appScopes`, else its class's `defaultScopeRequirements`)
+   * to the app's requirements. Not with `authorizer`.
+   */
+  readonly app?: AuthorizerSource;
+  /** With `app`: the scopes this client needs, instead of its class's defaults. */
+  readonly appScopes?: readonly string[];
   /**
    * A transport to share between clients, or the options of one built for
    * this client alone (retries, timeout, `fetch`, `onRetry`, …). Default: a
@@ -268,22 +315,53 @@ export class BaseClient {
   /** Supplies the Authorization header; undefined sends none. */
   authorizer: Authorizer | undefined;
   readonly #errorClass: APIErrorClass;
+  readonly #app: { source: AuthorizerSource; resourceServer: string } | undefined;
 
   /**
    * Resolves the base URL and builds (or takes) the transport; no network I/O.
+   * With `options.app`, registers the client's scopes with the app; the
+   * class must then have a static `resourceServer`.
    *
    * @param service Which service's URL to look up when `baseUrl` is not given.
    * @param errorClass The error raised for status ≥ 400.
+   * @throws {GlobusSDKUsageError} for `app` with `authorizer`, with another environment, or on a class without `resourceServer`.
    */
   constructor(service: ServiceName, errorClass: APIErrorClass, options: BaseClientOptions = {}) {
-    this.baseUrl = options.baseUrl ??
-      getServiceUrl(service, { environment: options.environment, env: options.env });
+    const app = options.app;
+    if (app !== undefined) {
+      if (options.authorizer !== undefined) {
+        throw new GlobusSDKUsageError("A client cannot use both an 'app' and an 'authorizer'.");
+      }
+      if (options.environment && app.environment && options.environment !== app.environment) {
+        throw new GlobusSDKUsageError(
+          `[Environment Mismatch] The client's environment (${options.environment}) does not match the app's (${app.environment}).`,
+        );
+      }
+    }
+    const environment = options.environment || app?.environment;
+    this.baseUrl = options.baseUrl ?? getServiceUrl(service, { environment, env: options.env });
     const transport = options.transport;
     this.transport = transport instanceof Transport
       ? transport
       : new Transport({ ...(options.env ? { env: options.env } : {}), ...transport });
     this.authorizer = options.authorizer;
     this.#errorClass = errorClass;
+    if (app !== undefined) {
+      // Python's class attributes resource_server and default_scope_requirements.
+      const cls = new.target as unknown as {
+        resourceServer?: string;
+        defaultScopeRequirements?: readonly string[];
+      };
+      if (!cls.resourceServer) {
+        throw new GlobusSDKUsageError(
+          "Unable to use an 'app' with a client with no 'resourceServer' defined.",
+        );
+      }
+      app.addScopeRequirements({
+        [cls.resourceServer]: options.appScopes ?? cls.defaultScopeRequirements ?? [],
+      });
+      this.#app = { source: app, resourceServer: cls.resourceServer };
+    }
   }
 
   /**
@@ -294,7 +372,13 @@ export class BaseClient {
    * not carry `authorization_parameters` (Globus asking for a new login, which
    * no renewal can give).
    *
+   * With an `app`, the authorizer is the app's (asked before the request; it
+   * may log in), and an answer carrying authorization parameters is an
+   * {@linkcode AuthorizationRequiredError} — unless the app logs in to meet
+   * it, and then the request is sent once more.
+   *
    * @throws {GlobusAPIError} (the client's subclass) for a status of 400 or more.
+   * @throws {AuthorizationRequiredError} with an `app`, for an answer carrying authorization parameters.
    */
   async request(
     method: string,
@@ -312,8 +396,11 @@ export class BaseClient {
       body = JSON.stringify(options.json);
       headers["Content-Type"] = "application/json";
     }
-    const authorizer = options.authorize === false ? undefined : this.authorizer;
-    for (let renewed = false;;) {
+    const app = options.authorize === false ? undefined : this.#app;
+    let authorizer = options.authorize === false
+      ? undefined
+      : this.authorizer ?? await app?.source.getAuthorizer(app.resourceServer);
+    for (let renewed = false, redriven = false;;) {
       const authorization = await authorizer?.getAuthorizationHeader();
       if (authorizer !== undefined) delete headers["Authorization"];
       if (authorization) headers["Authorization"] = authorization;
@@ -341,6 +428,18 @@ export class BaseClient {
       ) {
         renewed = true;
         continue;
+      }
+      const required = app && AuthorizationRequiredError.fromError(error);
+      if (app && required) {
+        if (
+          !redriven &&
+          await app.source.handleAuthorizationRequired?.(app.resourceServer, required)
+        ) {
+          redriven = true;
+          authorizer = await app.source.getAuthorizer(app.resourceServer);
+          continue;
+        }
+        throw required;
       }
       throw error;
     }

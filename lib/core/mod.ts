@@ -54,8 +54,14 @@ export {
   type TransportResponse,
 } from "./transport.ts";
 export {
+  AuthorizationRequiredError,
+  type GlobusAuthorizationParameters,
+  parseAuthorizationParameters,
+} from "./authorization_requirements.ts";
+export {
   type APIErrorClass,
   type Authorizer,
+  type AuthorizerSource,
   BaseClient,
   type BaseClientOptions,
   GlobusHTTPResponse,

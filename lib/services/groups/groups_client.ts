@@ -174,12 +174,26 @@ const myGroupsShape = shape.array(shape.object<Group>({
  * const groups = await groupsClient.getMyGroups();
  * assert.deepEqual(groups.map((g) => g.name), ["Lab"]);
  * ```
+ *
+ * @example With an app, which logs in when needed (Python's minimal script)
+ * ```ts ignore
+ * const app = new UserApp("my-user-app", { clientId: CLIENT_ID, loginFlowManager });
+ * const groupsClient = new GroupsClient({ app });
+ * const myGroups = await groupsClient.getMyGroups();
+ * ```
  */
 export class GroupsClient extends BaseClient {
   /** Groups' scopes. Python: `GroupsClient.scopes`. */
   static readonly scopes: GroupsScopesType = GroupsScopes;
   /** `groups.api.globus.org`. Python: `GroupsClient.resource_server`. */
   static readonly resourceServer: string = GroupsScopes.resourceServer;
+  /**
+   * What a client built with an `app` asks the app for, unless given
+   * `appScopes`. Python: `GroupsClient.default_scope_requirements`.
+   */
+  static readonly defaultScopeRequirements: readonly string[] = Object.freeze([
+    GroupsScopes.viewMyGroupsAndMemberships,
+  ]);
 
   /** Builds the client; no network I/O. */
   constructor(options: BaseClientOptions = {}) {

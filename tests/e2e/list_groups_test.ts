@@ -1,0 +1,279 @@
+/**
+ * scripts/list_groups.ts (the UserApp script) as a process against the fake
+ * Globus, with the narrow permissions its --help gives and the copy-paste login.
+ */
+
+import assert from "node:assert/strict";
+import { GroupsScopes, VERSION } from "../../lib/mod.ts";
+import {
+  DEFAULT_IDS,
+  type FakeGlobus,
+  type LoginAnswer,
+  runScript,
+  type ScriptRun,
+  startFakeGlobus,
+  TUTORIAL_CLIENT_ID,
+} from "../../lib/testing/mod.ts";
+import { appPermissions } from "../../scripts/_app_cli.ts";
+import { ALICE_CSV, lastErrorLine, scriptCalls } from "./_harness.ts";
+
+const SCRIPT = new URL("../../scripts/list_groups.ts", import.meta.url).pathname;
+const RS = GroupsScopes.resourceServer;
+const APP_DIR = `.globus/app/${TUTORIAL_CLIENT_ID}/my-user-app`;
+
+interface Home extends AsyncDisposable {
+  home: string;
+  dir: string;
+  tokenFile: string;
+}
+
+async function tempHome(): Promise<Home> {
+  const home = await Deno.makeTempDir({ prefix: "globus-deno-app-e2e-" });
+  const dir = `${home}/${APP_DIR}`;
+  return {
+    home,
+    dir,
+    tokenFile: `${dir}/tokens.json`,
+    [Symbol.asyncDispose]: () => Deno.remove(home, { recursive: true }),
+  };
+}
+
+function run(
+  fake: FakeGlobus,
+  home: Home,
+  logins: LoginAnswer[] = [],
+  args: string[] = [],
+  tokenFile = home.tokenFile,
+): Promise<ScriptRun> {
+  return runScript(fake, {
+    script: SCRIPT,
+    denoFlags: appPermissions(tokenFile, "127.0.0.1"),
+    env: { HOME: home.home },
+    args,
+    logins,
+  });
+}
+
+async function readFile(tokenFile: string) {
+  const doc = JSON.parse(await Deno.readTextFile(tokenFile));
+  assert.equal(doc.format_version, "2.0");
+  return doc.data.DEFAULT as Record<string, Record<string, unknown>>;
+}
+
+/** Makes the stored Groups access token look expired to the script and to the fake. */
+async function expireStoredLogin(fake: FakeGlobus, tokenFile: string) {
+  fake.expireAllAccessTokens();
+  const doc = JSON.parse(await Deno.readTextFile(tokenFile));
+  doc.data.DEFAULT[RS].expires_at_seconds = Math.trunc(Date.now() / 1000) - 10;
+  await Deno.writeTextFile(tokenFile, JSON.stringify(doc));
+}
+
+Deno.test("list_groups.ts logs in once into Python's UserApp file, and the second run needs no login", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  const first = await run(fake, home, [{ username: "alice" }]);
+  assert.equal(first.status, 0, first.stderr);
+  assert.equal(first.stdout, ALICE_CSV);
+  const query = new URL(first.authorizeUrls[0]!).searchParams;
+  assert.equal(query.get("scope"), `openid ${GroupsScopes.viewMyGroupsAndMemberships}`);
+  assert.equal(query.get("access_type"), "offline");
+  assert.ok(first.stderr.endsWith(`\nLogged in. Tokens saved to ${home.tokenFile}\n`));
+  assert.deepEqual(scriptCalls(fake), [
+    "POST /v2/oauth2/token authorization_code 200",
+    "GET /.well-known/openid-configuration 200",
+    "GET /jwk.json 200",
+    "GET /v2/groups/my_groups 200",
+  ]);
+  assert.equal((await Deno.stat(home.tokenFile)).mode! & 0o777, 0o600);
+  for (const d of [home.dir, `${home.home}/.globus`, `${home.home}/.globus/app`]) {
+    assert.equal((await Deno.stat(d)).mode! & 0o777, 0o700, d);
+  }
+  const text = await Deno.readTextFile(home.tokenFile);
+  assert.match(text, /^\{"data": \{"DEFAULT": \{"(auth|groups)\.[a-z.]+": \{"resource_server": /);
+  assert.ok(text.endsWith(`}}}, "format_version": "2.0", "globus-sdk.version": "${VERSION}"}`));
+  const records = await readFile(home.tokenFile);
+  assert.deepEqual(Object.keys(records).sort(), ["auth.globus.org", RS]);
+  for (const record of Object.values(records)) {
+    assert.deepEqual(Object.keys(record), [
+      "resource_server",
+      "identity_id",
+      "scope",
+      "access_token",
+      "refresh_token",
+      "expires_at_seconds",
+      "token_type",
+    ]);
+    assert.equal(record.identity_id, DEFAULT_IDS.alice);
+  }
+
+  fake.clearLog();
+  const second = await run(fake, home);
+  assert.equal(second.status, 0, second.stderr);
+  assert.equal(second.stdout, ALICE_CSV);
+  assert.equal(second.stderr, "");
+  assert.deepEqual(scriptCalls(fake), ["GET /v2/groups/my_groups 200"]);
+});
+
+Deno.test("list_groups.ts refreshes an expired access token without a login and writes it back", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  assert.equal((await run(fake, home, [{ username: "alice" }])).status, 0);
+  const before = (await readFile(home.tokenFile))[RS]!;
+  await expireStoredLogin(fake, home.tokenFile);
+  fake.clearLog();
+  const again = await run(fake, home);
+  assert.equal(again.status, 0, again.stderr);
+  assert.equal(again.stdout, ALICE_CSV);
+  assert.equal(again.stderr, "");
+  assert.deepEqual(scriptCalls(fake), [
+    "POST /v2/oauth2/token refresh_token 200",
+    "GET /v2/groups/my_groups 200",
+  ]);
+  const after = (await readFile(home.tokenFile))[RS]!;
+  assert.notEqual(after.access_token, before.access_token);
+  assert.equal(after.refresh_token, before.refresh_token);
+  assert.equal(after.identity_id, DEFAULT_IDS.alice);
+  assert.equal((await Deno.stat(home.tokenFile)).mode! & 0o777, 0o600);
+});
+
+Deno.test("list_groups.ts replaces a dead login (refresh refused) by a new login", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  assert.equal((await run(fake, home, [{ username: "alice" }])).status, 0);
+  const dead = (await readFile(home.tokenFile))[RS]!;
+  await expireStoredLogin(fake, home.tokenFile);
+  fake.revokeAllRefreshTokens();
+  fake.clearLog();
+  const again = await run(fake, home, [{ username: "alice" }]);
+  assert.equal(again.status, 0, again.stderr);
+  assert.equal(again.stdout, ALICE_CSV);
+  assert.match(
+    again.stderr,
+    /^The stored Globus login has expired or been revoked; it was removed\. Log in again\.\nPlease go to this URL and login:/,
+  );
+  assert.deepEqual(scriptCalls(fake), [
+    "POST /v2/oauth2/token refresh_token 400",
+    "POST /v2/oauth2/token authorization_code 200",
+    "GET /.well-known/openid-configuration 200",
+    "GET /jwk.json 200",
+    "GET /v2/groups/my_groups 200",
+  ]);
+  const fresh = (await readFile(home.tokenFile))[RS]!;
+  assert.notEqual(fresh.refresh_token, dead.refresh_token);
+  assert.equal(fresh.identity_id, DEFAULT_IDS.alice);
+});
+
+Deno.test("list_groups.ts refuses a new login as someone else and keeps the stored identity", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  assert.equal((await run(fake, home, [{ username: "alice" }])).status, 0);
+  const stored = await Deno.readTextFile(home.tokenFile);
+  const again = await run(fake, home, [{ username: "bob" }], ["--force-login"]);
+  assert.equal(again.status, 1);
+  assert.equal(
+    lastErrorLine(again),
+    `error: that login was of another Globus identity (${DEFAULT_IDS.bob}) than the stored one (${DEFAULT_IDS.alice}); log in as the stored identity, or run with --logout first`,
+  );
+  assert.equal(again.stdout, "");
+  assert.equal(await Deno.readTextFile(home.tokenFile), stored);
+});
+
+Deno.test("list_groups.ts --force-login logs in again over a working login", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  assert.equal((await run(fake, home, [{ username: "alice" }])).status, 0);
+  const before = (await readFile(home.tokenFile))[RS]!;
+  const again = await run(fake, home, [{ username: "alice" }], ["--force-login"]);
+  assert.equal(again.status, 0, again.stderr);
+  assert.equal(again.authorizeUrls.length, 1);
+  assert.equal(again.stdout, ALICE_CSV);
+  assert.notEqual((await readFile(home.tokenFile))[RS]!.access_token, before.access_token);
+});
+
+Deno.test("list_groups.ts --logout revokes the stored tokens and removes them; the next run logs in", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  assert.equal((await run(fake, home, [{ username: "alice" }])).status, 0);
+  const records = await readFile(home.tokenFile);
+  fake.clearLog();
+  const out = await run(fake, home, [], ["--logout"]);
+  assert.equal(out.status, 0, out.stderr);
+  assert.equal(
+    out.stderr,
+    `Logged out: revoked and removed 2 token record(s) from ${home.tokenFile}\n`,
+  );
+  assert.deepEqual(scriptCalls(fake), Array(4).fill("POST /v2/oauth2/token/revoke 200"));
+  assert.deepEqual(await readFile(home.tokenFile), {});
+  const res = await fetch(`${fake.groupsUrl}v2/groups/my_groups`, {
+    headers: { authorization: `Bearer ${records[RS]!.access_token}` },
+  });
+  await res.body?.cancel();
+  assert.equal(res.status, 401, "the revoked token no longer works");
+
+  const twice = await run(fake, home, [], ["--logout"]);
+  assert.equal(twice.stderr, `Not logged in: no tokens stored in ${home.tokenFile}\n`);
+  const next = await run(fake, home, [{ username: "alice" }]);
+  assert.equal(next.status, 0, next.stderr);
+  assert.equal(next.authorizeUrls.length, 1);
+});
+
+Deno.test("list_groups.ts uses a token file in the Python UserApp's exact layout without a login", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  const issue = fake.issueTokens({
+    username: "alice",
+    clientId: TUTORIAL_CLIENT_ID,
+    scopes: ["openid", GroupsScopes.viewMyGroupsAndMemberships],
+    offline: true,
+  });
+  const exp = Math.trunc(Date.now() / 1000) + 172800;
+  const record = (
+    t: { resource_server: string; scope: string; access_token: string; refresh_token?: string },
+  ) =>
+    `"${t.resource_server}": {"resource_server": "${t.resource_server}", "identity_id": "${DEFAULT_IDS.alice}", "scope": "${t.scope}", "access_token": "${t.access_token}", "refresh_token": "${t.refresh_token}", "expires_at_seconds": ${exp}, "token_type": "Bearer"}`;
+  const text = `{"data": {"DEFAULT": {${
+    [issue, ...issue.other_tokens].map(record).join(", ")
+  }}}, "format_version": "2.0", "globus-sdk.version": "3.54.0"}`;
+  await Deno.mkdir(home.dir, { recursive: true, mode: 0o700 });
+  await Deno.writeTextFile(home.tokenFile, text, { mode: 0o600 });
+  fake.clearLog();
+  const out = await run(fake, home);
+  assert.equal(out.status, 0, out.stderr);
+  assert.equal(out.stdout, ALICE_CSV);
+  assert.equal(out.stderr, "");
+  assert.deepEqual(scriptCalls(fake), ["GET /v2/groups/my_groups 200"]);
+  assert.equal(await Deno.readTextFile(home.tokenFile), text, "read only");
+});
+
+Deno.test("list_groups.ts --token-file keeps the login in that file, with permissions for it alone", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  const file = `${home.home}/elsewhere/t.json`;
+  const first = await run(fake, home, [{ username: "alice" }], ["--token-file", file], file);
+  assert.equal(first.status, 0, first.stderr);
+  assert.equal(first.stdout, ALICE_CSV);
+  assert.equal((await readFile(file))[RS]!.identity_id, DEFAULT_IDS.alice);
+  await assert.rejects(Deno.stat(home.dir), Deno.errors.NotFound);
+  const second = await run(fake, home, [], ["--token-file", file, "--format", "json"], file);
+  assert.equal(second.status, 0, second.stderr);
+  assert.equal(JSON.parse(second.stdout).length, 3);
+});
+
+Deno.test("list_groups.ts with stdin closed at the first login writes nothing; --local-server is refused clearly", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  const out = await run(fake, home, [{ closeStdin: true }]);
+  assert.equal(out.status, 1);
+  assert.equal(
+    lastErrorLine(out),
+    "error: no code was entered (standard input closed); run this in a terminal, or pipe the code in",
+  );
+  await assert.rejects(Deno.stat(home.dir), Deno.errors.NotFound);
+
+  const local = await run(fake, home, [], ["--local-server"]);
+  assert.equal(local.status, 2);
+  assert.match(lastErrorLine(local), /^error: --local-server is not available yet/);
+  const help = await run(fake, home, [], ["--help"]);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /--allow-write=\$D /);
+});
