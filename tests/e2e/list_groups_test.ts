@@ -266,7 +266,7 @@ Deno.test("list_groups.ts with stdin closed at the first login writes nothing; -
   assert.equal(out.status, 1);
   assert.equal(
     lastErrorLine(out),
-    "error: no code was entered (standard input closed); run this in a terminal, or pipe the code in",
+    "error: no code was entered (standard input closed); run this in a terminal, open the URL it prints and paste the code Globus shows (a code works only with the run that printed its URL)",
   );
   await assert.rejects(Deno.stat(home.dir), Deno.errors.NotFound);
 
