@@ -35,3 +35,21 @@ export * from "./authorizers.ts";
 export * from "./flow_managers.ts";
 export * from "./auth_client.ts";
 export * from "./groups_client.ts";
+export {
+  AutoLoginFlowManager,
+  type AutoLoginFlowManagerOptions,
+  BaseLoginFlowManager,
+  type BrowserOpener,
+  browserUnavailableReason,
+  CommandLineLoginFlowManager,
+  type CommandLineLoginFlowManagerOptions,
+  type GlobusAuthorizationParameters,
+  LocalServerLoginFlowManager,
+  type LocalServerLoginFlowManagerOptions,
+  type LoginFlowIo,
+  type LoginFlowManager,
+  type LoginFlowManagerOptions,
+  type RunLoginFlowOptions,
+  systemBrowserOpener,
+  terminalLoginIo,
+} from "./login_flows/mod.ts";
