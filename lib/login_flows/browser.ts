@@ -144,6 +144,8 @@ export interface SystemBrowserOpenerOptions extends BrowserEnvironment {
     args: string[],
     waitMs: number,
   ) => Promise<{ success: boolean; code: number } | "running">;
+  /** The opener binary, given the URL as its one argument (default {@linkcode openerCommand}'s). */
+  readonly command?: string;
   /** How long to wait for the opener to exit before taking it as launched (default 5000). */
   readonly waitMs?: number;
 }
@@ -180,7 +182,9 @@ export function systemBrowserOpener(options: SystemBrowserOpenerOptions = {}): B
   return async (url) => {
     const reason = browserUnavailableReason(options);
     if (reason !== undefined) throw new BrowserUnavailableError(reason);
-    const { command, args } = openerCommand(os, url);
+    const { command, args } = options.command !== undefined
+      ? { command: options.command, args: [url] }
+      : openerCommand(os, url);
     let status;
     try {
       status = await run(command, args, waitMs);
