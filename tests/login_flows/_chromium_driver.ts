@@ -35,11 +35,16 @@ try {
     page.waitForSelector("#login-result", { timeout: 30_000 }),
     link.click(),
   ]);
-  const result = await page.evaluate(() => ({
-    url: location.href,
-    title: document.querySelector("#login-result")?.textContent,
-    message: document.querySelector("#login-message")?.textContent,
-  }));
+  // Runs in the page: its globals are the browser's, not Deno's (hence the casts).
+  const result = await page.evaluate(() => {
+    // deno-lint-ignore no-explicit-any
+    const { document, location } = globalThis as any;
+    return {
+      url: location.href,
+      title: document.querySelector("#login-result")?.textContent,
+      message: document.querySelector("#login-message")?.textContent,
+    };
+  });
   console.log(JSON.stringify(result));
 } finally {
   await browser.close();
