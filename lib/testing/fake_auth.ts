@@ -25,16 +25,31 @@ function authorizeError(error: string, description: string): Response {
   return json(400, { error, error_description: description });
 }
 
+/** Whether `uri` is plain http to this machine, on any port and path. */
+function isLoopbackHttp(uri: URL): boolean {
+  return uri.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(uri.hostname);
+}
+
 /** Whether a confidential client may use this redirect URI (https, or http to the loopback). */
 function confidentialRedirectOk(uri: URL): boolean {
-  if (uri.protocol === "https:") return true;
-  return uri.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(uri.hostname);
+  return uri.protocol === "https:" || isLoopbackHttp(uri);
+}
+
+/**
+ * Whether a native client may use this redirect URI: Globus's code page, or
+ * (as Globus allows native apps) http to the loopback on any port.
+ */
+function nativeRedirectOk(ctx: FakeContext, uri: string, parsed: URL): boolean {
+  return uri === `${ctx.url}/v2/web/auth-code` || isLoopbackHttp(parsed);
 }
 
 /**
  * `GET /v2/oauth2/authorize`: validates the request as Globus does, then
  * either lists the users to sign in as (HTML) or, with `fake_login=<username>`,
- * signs that user in and redirects (302) to `redirect_uri?code=…&state=…`.
+ * signs that user in and redirects (302) to `redirect_uri?code=…&state=…`;
+ * with `fake_decline`, the person declines: `redirect_uri?error=access_denied&…`.
+ * A native client may redirect to Globus's code page or, as with Globus, to
+ * `http://127.0.0.1`, `localhost` or `[::1]` on any port.
  *
  * @example
  * ```ts ignore
@@ -56,9 +71,10 @@ export function handleAuthorize(ctx: FakeContext, url: URL, note: RequestNote): 
   } catch {
     return authorizeError("invalid_request", "redirect_uri is missing or not a URL");
   }
-  const nativeRedirect = `${ctx.url}/v2/web/auth-code`;
   if (
-    client.type === "native" ? redirectUri !== nativeRedirect : !confidentialRedirectOk(redirect)
+    client.type === "native"
+      ? !nativeRedirectOk(ctx, redirectUri, redirect)
+      : !confidentialRedirectOk(redirect)
   ) {
     return authorizeError("invalid_request", `redirect_uri is not allowed for this client`);
   }
@@ -85,13 +101,20 @@ export function handleAuthorize(ctx: FakeContext, url: URL, note: RequestNote): 
     return authorizeError("invalid_request", "access_type must be 'online' or 'offline'");
   }
 
+  const state = q.get("state") ?? "";
+  if (q.has("fake_decline")) {
+    // What Globus does when the person declines the consent: back to the app with an error.
+    redirect.searchParams.set("error", "access_denied");
+    redirect.searchParams.set("error_description", "The user declined the request.");
+    if (q.has("state")) redirect.searchParams.set("state", state);
+    return new Response(null, { status: 302, headers: { location: redirect.href } });
+  }
   const login = q.get("fake_login");
   if (login === null) return loginPage(ctx, url);
   const user = findUser(ctx.dataset, login);
   if (!user) return authorizeError("invalid_request", `Unknown fake_login user: "${login}"`);
 
   const code = randomToken(24);
-  const state = q.get("state") ?? "";
   ctx.store.codes.set(code, {
     clientId,
     redirectUri,
@@ -117,10 +140,13 @@ function loginPage(ctx: FakeContext, url: URL): Response {
     }</a>` +
       ` (${escapeHtml(u.name)})</li>`;
   });
+  const decline = new URL(url.pathname + url.search, ctx.url);
+  decline.searchParams.set("fake_decline", "1");
   return html(
     200,
     `<!DOCTYPE html><html><head><title>Globus (fake) — Log in</title></head><body>` +
-      `<h1>Log in to use this app</h1><ul id="fake-users">${items.join("")}</ul></body></html>`,
+      `<h1>Log in to use this app</h1><ul id="fake-users">${items.join("")}</ul>` +
+      `<p><a id="fake-decline" href="${escapeHtml(decline.href)}">Decline</a></p></body></html>`,
   );
 }
 

@@ -109,6 +109,18 @@ export interface FakeGlobus extends AsyncDisposable {
    */
   loginCode(authorizeUrl: string, username: string): Promise<string>;
   /**
+   * Plays the person's browser: opens `authorizeUrl` at the fake (any
+   * origin; path and query are used) over HTTP, signs in as `username` (or,
+   * with `decline: true`, declines), follows the redirect with a GET, and
+   * returns the status, URL and body of the page it lands on: for a
+   * loopback redirect, the app's own local server. Rejects with Globus's
+   * error when the authorize request is refused.
+   */
+  playBrowser(
+    authorizeUrl: string,
+    options: { username?: string; decline?: boolean },
+  ): Promise<{ status: number; url: string; body: string }>;
+  /**
    * Issues tokens directly, returning the exact body a code exchange would
    * carry (`state` is `"_default"`). Throws on an unknown user, client or
    * scope. No request is logged.
@@ -237,6 +249,30 @@ export async function startFakeGlobus(options: FakeGlobusOptions = {}): Promise<
         });
       }
       return Promise.resolve(code);
+    },
+    async playBrowser(authorizeUrl, { username, decline }) {
+      const given = new URL(authorizeUrl);
+      if (given.pathname !== "/v2/oauth2/authorize") {
+        throw new Error(`Not an authorize URL: ${authorizeUrl}`);
+      }
+      const target = new URL(`${url}${given.pathname}${given.search}`);
+      if (decline) target.searchParams.set("fake_decline", "1");
+      else if (username !== undefined) target.searchParams.set("fake_login", username);
+      else throw new Error("playBrowser needs a username or decline: true");
+      const login = await fetch(target, { redirect: "manual" });
+      const location = login.headers.get("location");
+      if (login.status !== 302 || location === null) {
+        throw new Error(`fake Globus refused the login (${login.status}): ${await login.text()}`);
+      }
+      await login.body?.cancel();
+      const next = new URL(location);
+      if (
+        next.protocol !== "http:" || !["127.0.0.1", "localhost", "[::1]"].includes(next.hostname)
+      ) {
+        throw new Error(`playBrowser follows redirects to this machine only, not ${next.origin}`);
+      }
+      const landing = await fetch(next);
+      return { status: landing.status, url: location, body: await landing.text() };
     },
     issueTokens({ username, clientId, scopes, offline }) {
       const user = findUser(context.dataset, username);

@@ -277,3 +277,80 @@ Deno.test("startFakeGlobus() rejects a revoked refresh token", async () => {
   assert.equal(res.body.error, "invalid_grant");
   assert.equal((await refresh("never-issued")).status, 400);
 });
+
+Deno.test("startFakeGlobus() lets a native client redirect to the loopback on any port, as Globus does", async () => {
+  await using fake = await startFakeGlobus();
+  const { challenge } = await pkce();
+  const start = (redirectUri: string) =>
+    authorizeUrl(fake, {
+      client_id: TUTORIAL_CLIENT_ID,
+      redirect_uri: redirectUri,
+      scope: GROUPS,
+      response_type: "code",
+      code_challenge: challenge,
+      code_challenge_method: "S256",
+    });
+  for (const ok of ["http://127.0.0.1:53211", "http://localhost:8080/cb", "http://[::1]:9/x"]) {
+    assert.match(await fake.loginCode(start(ok), "alice"), /^\S+$/, ok);
+  }
+  for (
+    const refused of ["http://example.org:8080", "https://127.0.0.1:5/", "https://example.org/cb"]
+  ) {
+    await assert.rejects(fake.loginCode(start(refused), "alice"), /redirect_uri is not allowed/);
+  }
+});
+
+Deno.test("startFakeGlobus() checks the loopback redirect URI exactly at the token endpoint", async () => {
+  await using fake = await startFakeGlobus();
+  const { verifier, challenge } = await pkce();
+  const url = authorizeUrl(fake, {
+    client_id: TUTORIAL_CLIENT_ID,
+    redirect_uri: "http://127.0.0.1:40001",
+    scope: GROUPS,
+    state: "s1",
+    response_type: "code",
+    code_challenge: challenge,
+    code_challenge_method: "S256",
+  });
+  const code = await fake.loginCode(url, "alice");
+  const wrong = await exchange(fake, code, verifier, "http://127.0.0.1:40002");
+  assert.equal(wrong.status, 400);
+  assert.equal(wrong.body.error, "invalid_grant");
+});
+
+Deno.test("FakeGlobus.playBrowser() follows the login to the loopback, or declines", async () => {
+  await using fake = await startFakeGlobus();
+  const hits: string[] = [];
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    (req) => {
+      hits.push(new URL(req.url).search);
+      return new Response("landed", { status: 201 });
+    },
+  );
+  const { challenge } = await pkce();
+  const url = authorizeUrl(fake, {
+    client_id: TUTORIAL_CLIENT_ID,
+    redirect_uri: `http://127.0.0.1:${server.addr.port}`,
+    scope: GROUPS,
+    state: "st",
+    response_type: "code",
+    code_challenge: challenge,
+    code_challenge_method: "S256",
+  });
+  const landing = await fake.playBrowser(url, { username: "alice" });
+  assert.equal(landing.status, 201);
+  assert.equal(landing.body, "landed");
+  const first = new URLSearchParams(hits[0]);
+  assert.equal(first.get("state"), "st");
+  assert.ok(first.get("code"));
+
+  await fake.playBrowser(url, { decline: true });
+  const second = new URLSearchParams(hits[1]);
+  assert.equal(second.get("error"), "access_denied");
+  assert.equal(second.get("state"), "st");
+  assert.equal(second.has("code"), false);
+  // The login page offers the same choice to a real browser.
+  const page = await (await fetch(url)).text();
+  assert.match(page, /id="fake-decline" href="[^"]*fake_decline=1/);
+});
