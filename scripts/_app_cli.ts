@@ -1,6 +1,6 @@
 /**
- * What `list_groups.ts` adds to `_cli.ts`: its permissions, the app's
- * settings (the copy-paste login as a login flow, progress lines on stderr)
+ * What `list_groups.ts` adds to `_cli.ts`: the app's settings (the login
+ * flow chosen, progress lines on stderr)
  * and one-line messages for the app's errors. The policy itself is in
  * lib/app.
  *
@@ -9,17 +9,13 @@
 
 import {
   type AppEvent,
-  type AuthorizationParameters,
   AuthorizationRequiredError,
   defaultTokenFilePath,
   GlobusSDKUsageError,
   IdentityMismatchError,
   type JSONTokenStorage,
-  type LoginFlowContext,
-  type LoginFlowManager,
   MissingIdentityError,
   NativeAppAuthClient,
-  type OAuthTokenResponse,
   StoredLoginRejectedError,
   UnmetScopeRequirementsError,
   type UserAppOptions,
@@ -27,10 +23,9 @@ import {
 import {
   CliError,
   describeError,
-  GLOBUS_ENV_VARS,
-  GLOBUS_HOSTS,
-  interactiveLogin,
   type Io,
+  type LoginChoice,
+  loginFlow,
   TUTORIAL_CLIENT_ID,
   UsageError,
 } from "./_cli.ts";
@@ -45,53 +40,6 @@ export function defaultAppTokenFile(): string {
   } catch (error) {
     if (!(error instanceof GlobusSDKUsageError)) throw error;
     throw new UsageError("HOME is not set (or may not be read); give --token-file PATH");
-  }
-}
-
-/** The directory part of a path (POSIX or Windows separators). */
-function dirname(path: string): string {
-  const i = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
-  return i <= 0 ? (i === 0 ? path.slice(0, 1) : ".") : path.slice(0, i);
-}
-
-/**
- * The narrowest `deno run` permissions of `list_groups.ts` for a token file:
- * read the file, its `.lock` and `.tmp`; write its directory (the app's own,
- * created 0700 on the first run: Deno's permission for creating a directory
- * is a write permission on it, which covers the three files).
- */
-export function appPermissions(tokenFile: string, hosts: string = GLOBUS_HOSTS): string[] {
-  return [
-    `--allow-net=${hosts}`,
-    `--allow-env=HOME,${GLOBUS_ENV_VARS}`,
-    `--allow-read=${tokenFile},${tokenFile}.lock,${tokenFile}.tmp`,
-    `--allow-write=${dirname(tokenFile)}`,
-  ];
-}
-
-// replaced by lib/login_flows CommandLineLoginFlowManager on merge
-/** Today's copy-paste dialogue (`interactiveLogin`) as a login flow for the app. */
-class CopyPasteLoginFlow implements LoginFlowManager {
-  readonly #client: NativeAppAuthClient;
-  readonly #io: Io;
-  readonly #refreshTokens: boolean;
-
-  constructor(context: LoginFlowContext, io: Io) {
-    if (!(context.loginClient instanceof NativeAppAuthClient)) {
-      throw new GlobusSDKUsageError("the copy-paste login needs a native app client");
-    }
-    this.#client = context.loginClient;
-    this.#io = io;
-    this.#refreshTokens = context.requestRefreshTokens;
-  }
-
-  runLoginFlow(parameters: AuthorizationParameters): Promise<OAuthTokenResponse> {
-    const { requiredScopes, ...session } = parameters;
-    return interactiveLogin(this.#client, this.#io, {
-      refreshTokens: this.#refreshTokens,
-      requestedScopes: requiredScopes,
-      authorizeUrl: session,
-    });
   }
 }
 
@@ -114,16 +62,25 @@ async function report(event: AppEvent, io: Io, tokenFile: string): Promise<void>
 
 /**
  * The settings of the script's `UserApp`: the tutorial client, refresh
- * tokens (so that a login lasts), the token file, the copy-paste login, and
+ * tokens (so that a login lasts), the token file, the login chosen, and
  * one more login when Groups asks for one with conditions.
  */
-export function appOptions(tokenStorage: JSONTokenStorage, io: Io): UserAppOptions {
+export function appOptions(
+  tokenStorage: JSONTokenStorage,
+  io: Io,
+  choice: LoginChoice,
+): UserAppOptions {
   return {
     clientId: TUTORIAL_CLIENT_ID,
     requestRefreshTokens: true,
     tokenStorage,
     redriveAuthorizationRequirements: true,
-    loginFlowManager: (context) => new CopyPasteLoginFlow(context, io),
+    loginFlowManager: ({ loginClient, requestRefreshTokens }) => {
+      if (!(loginClient instanceof NativeAppAuthClient)) {
+        throw new GlobusSDKUsageError("the script's login needs a native app client");
+      }
+      return loginFlow(loginClient, io, { choice, requestRefreshTokens, wording: "python" });
+    },
     onEvent: (event) => report(event, io, tokenStorage.path),
   };
 }

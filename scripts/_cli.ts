@@ -18,7 +18,7 @@ export {
   UsageError,
   VersionRequest,
 } from "./_errors.ts";
-export { type Io, LineReader, MAX_LINE_BYTES, processIo } from "./_io.ts";
+export { type Io, processIo } from "./_io.ts";
 export {
   formatGroups,
   groupRoles,
@@ -29,6 +29,7 @@ export {
   terminalSafe,
 } from "./_format.ts";
 export {
+  appPermissions,
   GLOBUS_ENV_VARS,
   GLOBUS_HOSTS,
   invocation,
@@ -37,6 +38,14 @@ export {
   scriptName,
   shellWords,
   storagePermissions,
+  withBrowserLogin,
 } from "./_permissions.ts";
-export { interactiveLogin, TUTORIAL_CLIENT_ID } from "./_login_dialogue.ts";
+export {
+  interactiveLogin,
+  type LoginChoice,
+  loginChoice,
+  loginFlow,
+  type LoginFlowOptions,
+  TUTORIAL_CLIENT_ID,
+} from "./_login.ts";
 export { retryReporter } from "./_retries.ts";

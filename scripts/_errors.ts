@@ -8,9 +8,11 @@
 
 import {
   AuthAPIError,
+  BrowserUnavailableError,
   GlobusAPIError,
   GlobusSDKUsageError,
   IdTokenError,
+  LoginFlowError,
   NetworkError,
   RefreshTokenRejectedError,
   TokenStorageError,
@@ -71,6 +73,11 @@ export function describeError(error: unknown, context: { tokenFile?: string } = 
   const permission = missingPermission(error);
   if (permission !== undefined) return describePermission(permission, file);
   if (error instanceof CliError || error instanceof UsageError) return error.message;
+  if (error instanceof BrowserUnavailableError) {
+    return `${error.message}; log in by copying a code instead (--no-local-server)`;
+  }
+  // A login that did not complete: declined, timed out, no or absurd code. Its text is for people.
+  if (error instanceof LoginFlowError) return error.message;
   if (error instanceof RefreshTokenRejectedError) {
     return `${LOGIN_EXPIRED}; log in again${file ? ` (remove ${file} or run with --logout)` : ""}`;
   }

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { BROWSER_ENV_VARS, openerCommand } from "../lib/mod.ts";
 import { UsageError } from "./_errors.ts";
 
 /** The Globus hosts the scripts talk to in production. */
@@ -21,6 +22,19 @@ export function noappPermissions(hosts: string = GLOBUS_HOSTS): string[] {
 }
 
 /**
+ * A token file, its `.lock` and its `.tmp`, as one permission list; a path
+ * with a comma cannot be put in one, which is a usage error.
+ */
+function tokenFilePaths(tokenFile: string): string {
+  if (tokenFile.includes(",")) {
+    throw new UsageError(
+      `the token file ${tokenFile} holds a comma, which Deno's --allow-read/--allow-write lists cannot express; use a --token-file without one`,
+    );
+  }
+  return `${tokenFile},${tokenFile}.lock,${tokenFile}.tmp`;
+}
+
+/**
  * The narrowest `deno run` permissions of `list_groups_with_storage.ts` for
  * a token file: the file, its `.lock` and its `.tmp`, nothing else on disk.
  * These are argv entries (no shell quoting); {@linkcode shellWords} shows them.
@@ -29,12 +43,7 @@ export function noappPermissions(hosts: string = GLOBUS_HOSTS): string[] {
  *   lists at commas, so no flag can grant it.
  */
 export function storagePermissions(tokenFile: string, hosts: string = GLOBUS_HOSTS): string[] {
-  if (tokenFile.includes(",")) {
-    throw new UsageError(
-      `the token file ${tokenFile} holds a comma, which Deno's --allow-read/--allow-write lists cannot express; use a --token-file without one`,
-    );
-  }
-  const paths = `${tokenFile},${tokenFile}.lock,${tokenFile}.tmp`;
+  const paths = tokenFilePaths(tokenFile);
   return [
     `--allow-net=${hosts}`,
     `--allow-env=HOME,${GLOBUS_ENV_VARS}`,
@@ -103,4 +112,51 @@ export function scriptName(fallback: string): string {
     return Deno.execPath().split(/[/\\]/).pop() ?? fallback;
   }
   return decodeURIComponent(main.pathname).split("/").pop() ?? fallback;
+}
+
+/** The directory part of a path (POSIX or Windows separators). */
+function dirname(path: string): string {
+  const i = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  return i <= 0 ? (i === 0 ? path.slice(0, 1) : ".") : path.slice(0, i);
+}
+
+/**
+ * The narrowest `deno run` permissions of `list_groups.ts` for a token file,
+ * with its default browser login: read the file, its `.lock` and `.tmp`;
+ * write its directory (the app's own, created 0700 on the first run: Deno's
+ * permission to create a directory is a write permission on it, which
+ * covers the three files); and {@linkcode browserLoginPermissions}.
+ */
+export function appPermissions(tokenFile: string, hosts: string = GLOBUS_HOSTS): string[] {
+  const dir = dirname(tokenFile);
+  return withBrowserLogin([
+    `--allow-net=${hosts}`,
+    `--allow-env=HOME,${GLOBUS_ENV_VARS}`,
+    `--allow-read=${tokenFilePaths(tokenFile)}`,
+    `--allow-write=${dir}`,
+  ]);
+}
+
+/**
+ * `flags` with what a browser login adds: listening on 127.0.0.1 for the
+ * browser's redirect, the variables that tell whether a browser can work
+ * here, and running this system's opener (`xdg-open`, `open`, `cmd`).
+ */
+export function withBrowserLogin(flags: readonly string[]): string[] {
+  const opener = openerCommand(Deno.build.os, "").command;
+  const added: Record<string, string> = {
+    "--allow-net": "127.0.0.1",
+    "--allow-env": BROWSER_ENV_VARS.join(","),
+  };
+  const out = flags.map((flag) => {
+    const eq = flag.indexOf("=");
+    const name = flag.slice(0, eq);
+    const extra = added[name];
+    if (eq < 0 || extra === undefined) return flag;
+    delete added[name];
+    const have = new Set(flag.slice(eq + 1).split(","));
+    const more = extra.split(",").filter((v) => !have.has(v));
+    return more.length === 0 ? flag : `${flag},${more.join(",")}`;
+  });
+  return [...out, ...Object.entries(added).map(([k, v]) => `${k}=${v}`), `--allow-run=${opener}`];
 }

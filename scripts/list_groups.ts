@@ -24,18 +24,18 @@
 
 import { GroupsClient, JSONTokenStorage, UserApp } from "../lib/mod.ts";
 import {
+  appPermissions,
   formatGroups,
   type Io,
+  loginChoice,
   outputFormat,
   processIo,
   requireNetAccess,
   runCli,
-  UsageError,
 } from "./_cli.ts";
 import {
   APP_NAME,
   appOptions,
-  appPermissions,
   defaultAppTokenFile,
   explainAppErrors,
   warnIfReadableByOthers,
@@ -51,8 +51,10 @@ no stored login works.
   --format csv|json   output format (default csv: ID,Name,Roles)
   --force-login       log in again even if a stored login works
   --logout            revoke the stored tokens at Globus Auth and remove them
-  --no-local-server   log in by copying a code from the browser (the default)
-  --local-server      log in through a local web server (not available yet)
+  --local-server      log in with a browser on this machine (a local web server
+                      receives the login)
+  --no-local-server   log in by copying a code from the browser's page
+                      (default: the browser where one can work, else the code)
   -h, --help          this text
 
 Permissions (the narrowest that work; for another GLOBUS_SDK_ENVIRONMENT or a
@@ -75,7 +77,7 @@ export function main(args: string[], io: Io = processIo): Promise<number> {
 
         // 1. The app, and a Groups client with the app (it adds the Groups scope to the app).
         const tokenStorage = new JSONTokenStorage(values.tokenFile);
-        const app = new UserApp(APP_NAME, appOptions(tokenStorage, io));
+        const app = new UserApp(APP_NAME, appOptions(tokenStorage, io, values.login));
         const groupsClient = new GroupsClient({ app });
         requireNetAccess([app.loginClient.baseUrl, groupsClient.baseUrl]);
         await warnIfReadableByOthers(tokenStorage, io);
@@ -112,16 +114,8 @@ function parseCommandLine(args: string[]) {
   });
   const format = outputFormat(options.format);
   const help = options.help ?? false;
-  if (options["local-server"] && options["no-local-server"]) {
-    throw new UsageError("give --local-server or --no-local-server, not both");
-  }
-  // replaced by lib/login_flows LocalServerLoginFlowManager on merge
-  if (options["local-server"] && !help) {
-    throw new UsageError(
-      "--local-server is not available yet (the browser login is still being built); leave it out, or give --no-local-server, to log in by copying a code",
-    );
-  }
   return {
+    login: loginChoice(options, "auto"),
     tokenFile: options["token-file"] ?? (help ? "" : defaultAppTokenFile()),
     format,
     forceLogin: options["force-login"] ?? false,

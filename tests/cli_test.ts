@@ -2,11 +2,9 @@ import assert from "node:assert/strict";
 import type { Group } from "../lib/mod.ts";
 import { parseOptions } from "../scripts/_args.ts";
 import {
-  CliError,
   describeError,
   groupsAsCsv,
   groupsAsJson,
-  LineReader,
   noappPermissions,
   runCli,
   shellWords,
@@ -198,30 +196,6 @@ Deno.test("groupsAsCsv() quotes a name with a lone CR and leaves formula-like na
     groupsAsCsv([group("g1", "a\rb", []), group("g2", "=1+2", ["member"])]),
     'ID,Name,Roles\ng1,"a\rb",\ng2,"=1+2",member\n',
   );
-});
-
-Deno.test("LineReader reads lines in blocks, keeps the rest for the next line, and refuses an absurd one early", async () => {
-  const source = (chunks: string[]) => {
-    const bytes = chunks.map((c) => new TextEncoder().encode(c));
-    let reads = 0;
-    const read = (buffer: Uint8Array) => {
-      reads++;
-      const next = bytes.shift();
-      if (next === undefined) return Promise.resolve(null);
-      buffer.set(next);
-      return Promise.resolve(next.length);
-    };
-    return { read, reads: () => reads };
-  };
-  const two = source(["co", "de1\r\ncode2\nta", "il"]);
-  const lines = new LineReader(two.read);
-  assert.equal(await lines.readLine(), "code1");
-  assert.equal(await lines.readLine(), "code2");
-  assert.equal(await lines.readLine(), "tail");
-  assert.equal(await lines.readLine(), null);
-  const huge = source(Array.from({ length: 1000 }, () => "x".repeat(4096)));
-  await assert.rejects(() => new LineReader(huge.read).readLine(), CliError);
-  assert.ok(huge.reads() <= 3, `read ${huge.reads()} blocks of an endless line`);
 });
 
 Deno.test("storagePermissions() refuses a path with a comma; shellWords() quotes a path with a space", () => {

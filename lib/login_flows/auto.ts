@@ -28,6 +28,11 @@ export interface AutoLoginFlowManagerOptions extends LoginFlowManagerOptions {
   readonly openBrowser?: BrowserOpener;
   /** The browser login's timeout, in ms (default 300000). */
   readonly timeoutMs?: number;
+  /**
+   * The copy-paste login to fall back on, for one with other wording
+   * (default: a {@linkcode CommandLineLoginFlowManager} on the same client).
+   */
+  readonly commandLine?: LoginFlowManager;
 }
 
 /**
@@ -72,7 +77,7 @@ export class AutoLoginFlowManager implements LoginFlowManager {
   /** The browser login. */
   readonly localServer: LocalServerLoginFlowManager;
   /** The copy-paste login. */
-  readonly commandLine: CommandLineLoginFlowManager;
+  readonly commandLine: LoginFlowManager;
   readonly #io: LoginFlowIo;
 
   /**
@@ -81,7 +86,7 @@ export class AutoLoginFlowManager implements LoginFlowManager {
    * @throws {RangeError} for a `timeoutMs` out of range.
    */
   constructor(loginClient: NativeAppAuthClient, options: AutoLoginFlowManagerOptions = {}) {
-    const { io = terminalLoginIo(), openBrowser, timeoutMs, ...common } = options;
+    const { io = terminalLoginIo(), openBrowser, timeoutMs, commandLine, ...common } = options;
     this.#io = io;
     this.localServer = new LocalServerLoginFlowManager(loginClient, {
       ...common,
@@ -89,7 +94,8 @@ export class AutoLoginFlowManager implements LoginFlowManager {
       ...(openBrowser !== undefined ? { openBrowser } : {}),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     });
-    this.commandLine = new CommandLineLoginFlowManager(loginClient, { ...common, io });
+    this.commandLine = commandLine ??
+      new CommandLineLoginFlowManager(loginClient, { ...common, io });
   }
 
   /**

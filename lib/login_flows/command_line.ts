@@ -139,7 +139,7 @@ export async function readCode(io: LoginFlowIo): Promise<string> {
   const line = await io.readLine();
   if (line === null) {
     throw new LoginFlowError(
-      "no code was entered (standard input closed); run this in a terminal, or pipe the code in",
+      "no code was entered (standard input closed); run this in a terminal, open the URL it prints and paste the code Globus shows (a code works only with the run that printed its URL)",
     );
   }
   const code = line.trim();

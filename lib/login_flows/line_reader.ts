@@ -147,7 +147,7 @@ export class LineReader {
 
   #tooLong(): LoginFlowError {
     return new LoginFlowError(
-      `the line entered is longer than ${this.#maxLineBytes} bytes; paste only the code Globus shows`,
+      `the line entered is longer than ${this.#maxLineBytes} bytes, which no login code is; run again and paste only the code Globus shows after login`,
     );
   }
 }

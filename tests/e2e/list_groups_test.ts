@@ -14,7 +14,7 @@ import {
   startFakeGlobus,
   TUTORIAL_CLIENT_ID,
 } from "../../lib/testing/mod.ts";
-import { appPermissions } from "../../scripts/_app_cli.ts";
+import { appPermissions } from "../../scripts/_cli.ts";
 import { ALICE_CSV, lastErrorLine, scriptCalls } from "./_harness.ts";
 
 const SCRIPT = new URL("../../scripts/list_groups.ts", import.meta.url).pathname;
@@ -48,7 +48,8 @@ function run(
   return runScript(fake, {
     script: SCRIPT,
     denoFlags: appPermissions(tokenFile, "127.0.0.1"),
-    env: { HOME: home.home },
+    // No display: the default login finds no browser and falls back to copy-paste.
+    env: { HOME: home.home, DISPLAY: "", WAYLAND_DISPLAY: "" },
     args,
     logins,
   });
@@ -149,7 +150,7 @@ Deno.test("list_groups.ts replaces a dead login (refresh refused) by a new login
   assert.equal(again.stdout, ALICE_CSV);
   assert.match(
     again.stderr,
-    /^The stored Globus login has expired or been revoked; it was removed\. Log in again\.\nPlease go to this URL and login:/,
+    /^The stored Globus login has expired or been revoked; it was removed\. Log in again\.\nCannot log in with a browser here \(there is no graphical display \(DISPLAY and WAYLAND_DISPLAY are unset\)\); log in with a code instead\.\n\nPlease authenticate with Globus here:/,
   );
   assert.deepEqual(scriptCalls(fake), [
     "POST /v2/oauth2/token refresh_token 400",
@@ -259,7 +260,7 @@ Deno.test("list_groups.ts --token-file keeps the login in that file, with permis
   assert.equal(JSON.parse(second.stdout).length, 3);
 });
 
-Deno.test("list_groups.ts with stdin closed at the first login writes nothing; --local-server is refused clearly", async () => {
+Deno.test("list_groups.ts with stdin closed at the first login writes nothing; --local-server without a browser says why", async () => {
   await using fake = await startFakeGlobus();
   await using home = await tempHome();
   const out = await run(fake, home, [{ closeStdin: true }]);
@@ -271,8 +272,12 @@ Deno.test("list_groups.ts with stdin closed at the first login writes nothing; -
   await assert.rejects(Deno.stat(home.dir), Deno.errors.NotFound);
 
   const local = await run(fake, home, [], ["--local-server"]);
-  assert.equal(local.status, 2);
-  assert.match(lastErrorLine(local), /^error: --local-server is not available yet/);
+  assert.equal(local.status, 1);
+  assert.equal(
+    lastErrorLine(local),
+    "error: cannot log in with a browser here: there is no graphical display (DISPLAY and WAYLAND_DISPLAY are unset); log in by copying a code instead (--no-local-server)",
+  );
+  await assert.rejects(Deno.stat(home.dir), Deno.errors.NotFound);
   const help = await run(fake, home, [], ["--help"]);
   assert.equal(help.status, 0);
   assert.match(help.stdout, /--allow-write=\$D /);
