@@ -42,6 +42,7 @@ export {
   GlobusSDKUsageError,
   GlobusTimeoutError,
   GroupsAPIError,
+  homeDirectory,
   NetworkError,
   readEnv,
   RefreshTokenRejectedError,

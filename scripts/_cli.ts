@@ -18,6 +18,7 @@ import {
   type OAuthTokenResponse,
   RefreshTokenRejectedError,
   TokenStorageError,
+  UnexpectedResponseError,
 } from "../lib/mod.ts";
 
 /** The Globus hosts the scripts talk to in production. */
@@ -233,6 +234,13 @@ export function describeError(error: unknown, context: { tokenFile?: string } = 
     }`;
   }
   if (error instanceof TokenStorageError) return error.message;
+  if (error instanceof AuthAPIError && error.code === "invalid_client") {
+    return `Globus Auth does not accept this client (${error.message}); check the client id ` +
+      `(--client-id): it must be a native app registered with Globus`;
+  }
+  if (error instanceof UnexpectedResponseError) {
+    return `Globus sent an answer this SDK cannot use (${error.message}); nothing was kept from it; try again later`;
+  }
   if (error instanceof GlobusAPIError) {
     if (error.httpStatus === 401) {
       return `Globus rejected the login (${error.message}); log in again${

@@ -73,7 +73,7 @@ Deno.test("RefreshTokenAuthorizer does not refresh while the token has more than
   const { refresher, calls } = fakeRefresher(clock);
   const authorizer = new RefreshTokenAuthorizer("RT0", refresher, {
     accessToken: "AT0",
-    expiresAt: 1_000_000 + 65,
+    expiresAtSeconds: 1_000_000 + 65,
     now: clock.now,
   });
   assert.equal(await authorizer.getAuthorizationHeader(), "Bearer AT0");
@@ -91,7 +91,7 @@ Deno.test("RefreshTokenAuthorizer refreshes once for ten concurrent requests nea
   const seen: OAuthTokenResponse[] = [];
   const authorizer = new RefreshTokenAuthorizer("RT0", refresher, {
     accessToken: "AT0",
-    expiresAt: 2_000_000 + 30,
+    expiresAtSeconds: 2_000_000 + 30,
     now: clock.now,
     onRefresh: (r) => {
       seen.push(r);
@@ -104,7 +104,7 @@ Deno.test("RefreshTokenAuthorizer refreshes once for ten concurrent requests nea
   assert.equal(calls.length, 1);
   assert.equal(seen.length, 1);
   assert.equal(seen[0]!.byResourceServer[RS]!.access_token, "AT1");
-  assert.equal(authorizer.expiresAt, 2_000_000 + 3600);
+  assert.equal(authorizer.expiresAtSeconds, 2_000_000 + 3600);
 });
 
 Deno.test("RefreshTokenAuthorizer awaits onRefresh before handing out the new token", async () => {
@@ -154,7 +154,7 @@ Deno.test("RenewingAuthorizer.handleMissingAuthorization() renews once for many 
   const { refresher, calls } = fakeRefresher(clock);
   const authorizer = new RefreshTokenAuthorizer("RT0", refresher, {
     accessToken: "AT0",
-    expiresAt: 100 + 3600,
+    expiresAtSeconds: 100 + 3600,
     now: clock.now,
   });
   // Ten requests sent with AT0 all come back 401.
@@ -183,7 +183,7 @@ Deno.test("RefreshTokenAuthorizer with a shared storage uses a token another pro
   );
   const authorizer = new RefreshTokenAuthorizer("RT0", refresher, {
     accessToken: "AT0",
-    expiresAt: 5_000 - 1,
+    expiresAtSeconds: 5_000 - 1,
     now: clock.now,
     tokenStorage: storage,
     resourceServer: RS,
@@ -212,7 +212,7 @@ Deno.test("RefreshTokenAuthorizer with a shared storage uses a token another pro
   assert.equal((await storage.getTokenData(RS))?.accessToken, "AT1");
 });
 
-Deno.test("RefreshTokenAuthorizer refuses one of accessToken/expiresAt without the other", () => {
+Deno.test("RefreshTokenAuthorizer refuses one of accessToken/expiresAtSeconds without the other", () => {
   const { refresher } = fakeRefresher(fakeClock(0));
   assert.throws(
     () => new RefreshTokenAuthorizer("RT", refresher, { accessToken: "AT" }),

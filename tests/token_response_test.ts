@@ -3,6 +3,7 @@ import {
   GlobusSDKUsageError,
   OAuthAuthorizationCodeResponse,
   OAuthTokenResponse,
+  UnexpectedResponseError,
 } from "../lib/mod.ts";
 
 const GROUPS = "urn:globus:auth:scope:groups.api.globus.org:view_my_groups_and_memberships";
@@ -75,7 +76,7 @@ Deno.test("OAuthTokenResponse.byScopes finds the one token for a set of scopes, 
 });
 
 Deno.test("OAuthTokenResponse refuses a body without the required fields", () => {
-  assert.throws(() => new OAuthTokenResponse([]), TypeError);
+  assert.throws(() => new OAuthTokenResponse([]), UnexpectedResponseError);
   assert.throws(() => new OAuthTokenResponse({ scope: "s", resource_server: "r" }), /access_token/);
 });
 

@@ -11,6 +11,7 @@ import {
   BaseClient,
   type BaseClientOptions,
   type GlobusHTTPResponse,
+  joinUrl,
 } from "../core/base_client.ts";
 import { AuthAPIError, GlobusSDKUsageError, RefreshTokenRejectedError } from "../core/errors.ts";
 import {
@@ -134,7 +135,7 @@ export abstract class AuthLoginClient extends BaseClient {
    */
   async oauth2RefreshToken(
     refreshToken: string,
-    options: { bodyParams?: Record<string, string> } = {},
+    options: { bodyParams?: Record<string, string>; signal?: AbortSignal } = {},
   ): Promise<OAuthRefreshTokenResponse> {
     try {
       return await this.oauth2Token(
@@ -145,6 +146,7 @@ export abstract class AuthLoginClient extends BaseClient {
           ...Object.entries(options.bodyParams ?? {}),
         ],
         OAuthRefreshTokenResponse,
+        options.signal ? { signal: options.signal } : {},
       );
     } catch (error) {
       if (error instanceof AuthAPIError && error.code === "invalid_grant") {
@@ -174,14 +176,19 @@ export abstract class AuthLoginClient extends BaseClient {
   async oauth2Token<T extends OAuthTokenResponse>(
     form: FormFields,
     responseClass: TokenResponseClass<T>,
-    options: { idempotent?: boolean } = {},
+    options: { idempotent?: boolean; signal?: AbortSignal } = {},
   ): Promise<T> {
     const sentAt = this.#now();
     const response = await this.request("POST", "/v2/oauth2/token", {
       form,
       idempotent: options.idempotent ?? true,
+      ...(options.signal ? { signal: options.signal } : {}),
     });
-    return new responseClass(response.data, { receivedAt: sentAt, idTokenKeys: this });
+    return new responseClass(response.data, {
+      receivedAt: sentAt,
+      idTokenKeys: this,
+      request: { method: "POST", url: joinUrl(this.baseUrl, "/v2/oauth2/token") },
+    });
   }
 
   /** Auth's OpenID configuration, cached for an hour. Fetched without credentials. */
