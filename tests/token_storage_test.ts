@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { GlobusSDKUsageError, TokenStorageError } from "../lib/core/errors.ts";
+import { GlobusSDKUsageError, GlobusTimeoutError, TokenStorageError } from "../lib/core/errors.ts";
+import {
+  BackedTokenStorage,
+  type RecordUpdate,
+  type StoredRecords,
+  type TokenStorageBackend,
+} from "../lib/token_storage/backed_storage.ts";
+import { isRenewingTokenStorage } from "../lib/token_storage/token_storage.ts";
+import { RefreshTokenAuthorizer } from "../lib/authorizers/authorizers.ts";
 import type { IdTokenClaims } from "../lib/tokens/id_token.ts";
 import {
   OAuthAuthorizationCodeResponse,
@@ -892,7 +900,251 @@ Deno.test(
       assert.deepEqual(await storage.secureFile(), { mode: 0o644, fixed: true });
       assert.equal(await mode(path), 0o600);
       assert.equal(await storage.secureFile(), null, "already private");
+      // Readable by the group only is readable by others too.
+      await Deno.chmod(path, 0o640);
+      assert.deepEqual(await storage.secureFile(), { mode: 0o640, fixed: true });
+      assert.equal(await mode(path), 0o600);
       assert.equal(await Deno.readTextFile(path), REFERENCE_FILE, "contents untouched");
     });
   },
 );
+
+// ---- what a run meets (issue 11) ---------------------------------------------------------
+
+Deno.test("JSONTokenStorage: a bad record in a namespace this storage does not use keeps the file usable, and is kept as it was", async () => {
+  await inTempDir(async (dir) => {
+    const path = `${dir}/t.json`;
+    const foreign = `"other": {"rs": {"resource_server": "rs", "access_token": 5}}, "odd": "x"`;
+    await Deno.writeTextFile(path, v2(`{"DEFAULT": {"rs": {${okRecord}}}, ${foreign}}`));
+    const storage = new JSONTokenStorage(path);
+    assert.equal((await storage.getTokenData("rs"))?.accessToken, "A");
+    await storage.storeTokenDataByResourceServer({ rs: record("rs", "B") });
+    const text = await Deno.readTextFile(path);
+    assertIncludes(text, foreign);
+    assert.equal((await storage.getTokenData("rs"))?.accessToken, "B");
+    await assertRejects(
+      () => new JSONTokenStorage(path, { namespace: "other" }).getTokenData("rs"),
+      TokenStorageError,
+      `record "rs" in namespace "other": 'scope' must be a string (it is missing)`,
+    );
+  });
+});
+
+Deno.test("JSONTokenStorage reads a file whose expiry is an absurd integer, as Python does", async () => {
+  await inTempDir(async (dir) => {
+    const path = `${dir}/t.json`;
+    // What an older version wrote after a refresh answer with expires_in 1e20.
+    const bad = okRecord.replace(": 5", ": 100000000001796112384");
+    await Deno.writeTextFile(path, v2(`{"DEFAULT": {"rs": {${bad}}}}`));
+    const storage = new JSONTokenStorage(path);
+    assert.equal((await storage.getTokenData("rs"))?.expiresAtSeconds, 100000000001796112384);
+    assert.equal(await storage.removeTokenData("rs"), true, "a --logout can clear it");
+  });
+});
+
+Deno.test("JSONTokenStorage tells onLockWait, then gives up after lockTimeoutMs, and leaves the file untouched", async () => {
+  await inTempDir(async (dir) => {
+    const path = `${dir}/t.json`;
+    await new JSONTokenStorage(path).storeTokenDataByResourceServer({ rs: record("rs", "A") });
+    const before = await snapshot(path);
+    // Another holder of the lock (the flock is per open file, so one process will do).
+    let release: ((e: Error) => void) | undefined;
+    const held = new JSONTokenStorage(path).renewTokenData(
+      "rs",
+      () => new Promise((_, reject) => release = reject),
+      { isUsable: () => false },
+    ).catch((e) => e);
+    while (release === undefined) await sleep(2);
+    const waits: unknown[] = [];
+    const storage = new JSONTokenStorage(path, {
+      lockTimeoutMs: 600,
+      lockNoticeMs: 100,
+      onLockWait: (info) => waits.push(info),
+    });
+    const started = performance.now();
+    await assertRejects(
+      () => storage.storeTokenDataByResourceServer({ rs: record("rs", "B") }),
+      TokenStorageError,
+      `gave up waiting after 0.6 s for the lock ${path}.lock: this process holds it (a write to ` +
+        `the storage from inside renewTokenData()?); the file was not changed`,
+    );
+    assert.ok(performance.now() - started >= 600);
+    assert.equal(waits.length, 1);
+    assert.deepEqual(Object.keys(waits[0] as object), ["path", "lockPath", "waitedMs"]);
+    assert.equal((waits[0] as { lockPath: string }).lockPath, `${path}.lock`);
+    // Reads never wait.
+    assert.equal((await storage.getTokenData("rs"))?.accessToken, "A");
+    assert.deepEqual(await snapshot(path), before);
+    release!(new Error("done"));
+    await held;
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["t.json"]);
+  });
+});
+
+for (const kind of ["JSONTokenStorage", "MemoryTokenStorage"]) {
+  Deno.test(`${kind}.renewTokenData() bounds the work done under the lock`, async () => {
+    await inTempDir(async (dir) => {
+      const storage = kind === "JSONTokenStorage"
+        ? new JSONTokenStorage(`${dir}/t.json`)
+        : new MemoryTokenStorage();
+      await storage.storeTokenDataByResourceServer({ rs: record("rs", "OLD") });
+      let signal: AbortSignal | undefined;
+      await assertRejects(
+        () =>
+          storage.renewTokenData("rs", (_current, context) => {
+            signal = context.signal;
+            return new Promise(() => {}); // a refresh that never answers
+          }, { isUsable: () => false, timeoutMs: 150 }),
+        GlobusTimeoutError,
+        "the token renewal did not finish within 0.15 s; nothing was stored",
+      );
+      assert.ok(signal?.aborted, "the request is told to stop");
+      assert.ok(signal?.reason instanceof GlobusTimeoutError);
+      assert.equal((await storage.getTokenData("rs"))?.accessToken, "OLD");
+
+      // A renew that writes to its own storage waits for itself: bounded too, not forever.
+      let inner: Promise<void> | undefined;
+      await assertRejects(
+        () =>
+          storage.renewTokenData("rs", () => {
+            inner = storage.storeTokenDataByResourceServer({ x: record("x", "X") });
+            return new Promise(() => {});
+          }, { isUsable: () => false, timeoutMs: 150 }),
+        GlobusTimeoutError,
+      );
+      await inner; // released with the lock
+      assert.equal((await storage.getTokenData("rs"))?.accessToken, "OLD");
+    });
+  });
+}
+
+Deno.test("JSONTokenStorage repairs an empty leftover .tmp directory and reports a non-empty one", async () => {
+  await inTempDir(async (dir) => {
+    const path = `${dir}/t.json`;
+    const storage = new JSONTokenStorage(path);
+    await Deno.mkdir(`${path}.tmp`);
+    await storage.storeTokenDataByResourceServer({ rs: record("rs", "A") });
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["t.json"]);
+    await Deno.mkdir(`${path}.tmp`);
+    await Deno.writeTextFile(`${path}.tmp/keep`, "x");
+    for (const attempt of [() => storage.checkWritable(), () => storage.removeTokenData("rs")]) {
+      await assertRejects(
+        attempt,
+        TokenStorageError,
+        `cannot write the file: ${path}.tmp is in the way (a directory that is not empty`,
+      );
+    }
+    assert.equal(await Deno.readTextFile(`${path}.tmp/keep`), "x");
+    assert.equal((await storage.getTokenData("rs"))?.accessToken, "A");
+  });
+});
+
+Deno.test("JSONTokenStorage.checkWritable() refuses what a write would refuse, and leaves nothing behind", async () => {
+  await inTempDir(async (dir) => {
+    const path = `${dir}/t.json`;
+    const storage = new JSONTokenStorage(path);
+    await storage.checkWritable();
+    assert.deepEqual([...Deno.readDirSync(dir)], [], "no file, no lock, no temp file");
+    await Deno.writeTextFile(path, "{");
+    await assertRejects(() => storage.checkWritable(), TokenStorageError, "not valid JSON");
+    assert.equal(await Deno.readTextFile(path), "{");
+  });
+});
+
+Deno.test(
+  "JSONTokenStorage's lock file is 0600 whatever the umask, so a later writer can open it",
+  {
+    ignore: !posix,
+  },
+  async () => {
+    await inTempDir(async (dir) => {
+      const path = `${dir}/t.json`;
+      const ready = `${dir}/ready`;
+      // A writer under umask 0277 that holds the lock until it is killed.
+      const code = `import { JSONTokenStorage } from ${
+        JSON.stringify(childScript("../../lib/token_storage/json_storage.ts"))
+      };
+      await new JSONTokenStorage(${JSON.stringify(path)}).renewTokenData("rs", async () => {
+        await Deno.writeTextFile(${JSON.stringify(ready)}, "");
+        return await new Promise(() => {});
+      }, { isUsable: () => false, timeoutMs: 60000 });`;
+      const child = new Deno.Command("sh", {
+        args: ["-c", `umask 0277 && exec "${Deno.execPath()}" eval --quiet "$0"`, code],
+        stdout: "null",
+        stderr: "piped",
+      }).spawn();
+      try {
+        for (const started = Date.now(); !(await Deno.stat(ready).then(() => true, () => false));) {
+          assert.ok(Date.now() - started < 20_000, "the child never took the lock");
+          await sleep(5);
+        }
+        assert.equal(await mode(`${path}.lock`), 0o600);
+      } finally {
+        killQuietly(child);
+        await child.output();
+      }
+      // Its lock file is left, unlocked; this write opens it, takes it over and removes it.
+      await new JSONTokenStorage(path).storeTokenDataByResourceServer({ rs: record("rs", "A") });
+      assert.equal(await mode(path), 0o600);
+      assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["ready", "t.json"]);
+    });
+  },
+);
+
+Deno.test("storeTokenResponse() ignores an empty refresh_token in a refresh answer", async () => {
+  const storage = new MemoryTokenStorage();
+  await storage.storeTokenDataByResourceServer({ rs: record("rs", "A", { refreshToken: "RT" }) });
+  await storage.storeTokenResponse(
+    new OAuthRefreshTokenResponse(tokenBody("rs", "B", { refresh_token: "" })),
+  );
+  const data = (await storage.getTokenData("rs"))!;
+  assert.deepEqual([data.accessToken, data.refreshToken], ["B", "RT"]);
+});
+
+/** A second, small store: one JSON string in a slot (a secret store, say), no lock across processes. */
+class SlotTokenStorage extends BackedTokenStorage {
+  constructor(slot: { value: string }, namespace?: string) {
+    let queue: Promise<unknown> = Promise.resolve();
+    const backend: TokenStorageBackend = {
+      readRecords: () => Promise.resolve(JSON.parse(slot.value)[namespace ?? "DEFAULT"] ?? {}),
+      updateRecords<T>(fn: (current: StoredRecords) => Promise<RecordUpdate<T>>): Promise<T> {
+        const run = queue.then(async () => {
+          const all = JSON.parse(slot.value);
+          const ns: StoredRecords = all[namespace ?? "DEFAULT"] ?? {};
+          const { changes, result } = await fn(structuredClone(ns));
+          for (const [rs, data] of changes) data ? (ns[rs] = data) : delete ns[rs];
+          slot.value = JSON.stringify({ ...all, [namespace ?? "DEFAULT"]: ns });
+          return result;
+        });
+        queue = run.catch(() => {});
+        return run as Promise<T>;
+      },
+    };
+    super(backend, namespace === undefined ? {} : { namespace });
+  }
+}
+
+Deno.test("a store of one's own is a small backend: it gets every merge rule, and the authorizer stores to it", async () => {
+  const slot = { value: "{}" };
+  const storage = new SlotTokenStorage(slot, "mine");
+  assert.equal(storage.namespace, "mine");
+  assert.equal(isRenewingTokenStorage(storage), false, "no lock across processes: no renewal");
+  await storage.storeTokenResponse(
+    new FakeLoginResponse(tokenBody(GROUPS, "AT-1", { refresh_token: "RT-1", id_token: "x.y.z" })),
+  );
+  await storage.storeTokenResponse(new OAuthRefreshTokenResponse(tokenBody(GROUPS, "AT-2")));
+  const data = (await storage.getTokenData(GROUPS))!;
+  assert.deepEqual([data.accessToken, data.refreshToken, data.identityId], ["AT-2", "RT-1", SUB]);
+  assert.equal(await storage.removeTokenData(GROUPS, { onlyIf: () => false }), false);
+  assert.equal(await storage.removeTokenData("toString"), false);
+
+  // RefreshTokenAuthorizer without renewTokenData: refresh, then store.
+  const authorizer = new RefreshTokenAuthorizer("RT-1", {
+    oauth2RefreshToken: () =>
+      Promise.resolve(new OAuthRefreshTokenResponse(tokenBody(GROUPS, "AT-3"))),
+  }, { tokenStorage: storage, resourceServer: GROUPS });
+  assert.equal(await authorizer.getAuthorizationHeader(), "Bearer AT-3");
+  const stored = (await storage.getTokenData(GROUPS))!;
+  assert.deepEqual([stored.accessToken, stored.refreshToken], ["AT-3", "RT-1"]);
+  assert.deepEqual(Object.keys(JSON.parse(slot.value)), ["mine"]);
+});

@@ -96,9 +96,8 @@ async function acquire(path: string, lockPath: string, wait: LockWait): Promise<
             : "another process is using the token file";
           throw new TokenStorageError(
             path,
-            `gave up waiting after ${
-              Math.round(waitedMs / 1000)
-            } s for the lock ${lockPath}: ${self}; the file was not changed. ` +
+            `gave up waiting after ${wait.timeoutMs / 1000} s for the lock ${lockPath}: ${self}; ` +
+              `the file was not changed. ` +
               `Try again when it is done, or stop it`,
           );
         }
