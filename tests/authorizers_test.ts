@@ -1,17 +1,21 @@
 import assert from "node:assert/strict";
 import {
   AccessTokenAuthorizer,
+  AuthAPIError,
   BasicAuthorizer,
   ClientCredentialsAuthorizer,
   GlobusSDKUsageError,
   MemoryTokenStorage,
+  NativeAppAuthClient,
   NullAuthorizer,
   OAuthRefreshTokenResponse,
   OAuthTokenResponse,
   RefreshTokenAuthorizer,
+  RefreshTokenRejectedError,
   type TokenRefresher,
   type TokenStorage,
   TokenStorageError,
+  UnexpectedResponseError,
 } from "../lib/mod.ts";
 
 const RS = "groups.api.globus.org";
@@ -300,4 +304,75 @@ Deno.test("RefreshTokenAuthorizer does not call onStoreError when the refresh it
   });
   await assert.rejects(() => authorizer.getAuthorizationHeader(), (e: unknown) => e === rejected);
   assert.equal(reported, 0);
+});
+
+Deno.test("RefreshTokenAuthorizer never sends a token issued for another resource server", async () => {
+  for (const other of ["transfer.api.globus.org", "__proto__"]) {
+    const storage = new MemoryTokenStorage();
+    const stored = {
+      resourceServer: RS,
+      identityId: null,
+      scope: SCOPE,
+      accessToken: "OLD",
+      refreshToken: "RT0",
+      expiresAtSeconds: 0,
+      tokenType: "Bearer",
+      extra: {},
+    };
+    await storage.storeTokenDataByResourceServer({ [RS]: stored });
+    let storeErrors = 0;
+    for (const tokenStorage of [undefined, storage]) {
+      const authorizer = new RefreshTokenAuthorizer("RT0", {
+        oauth2RefreshToken: () =>
+          Promise.resolve(
+            new OAuthRefreshTokenResponse({
+              access_token: "FOREIGN",
+              expires_in: 3600,
+              resource_server: other,
+              scope: "s",
+            }),
+          ),
+      }, {
+        resourceServer: RS,
+        onStoreError: () => void storeErrors++,
+        ...(tokenStorage ? { tokenStorage } : {}),
+      });
+      await assert.rejects(
+        () => authorizer.getAuthorizationHeader(),
+        (e: unknown) =>
+          e instanceof UnexpectedResponseError &&
+          e.message.includes(`the renewal returned no token for ${RS} (only for "${other}")`),
+      );
+      assert.equal(authorizer.accessToken, undefined);
+    }
+    assert.equal(storeErrors, 0, "not reported as a storage failure");
+    assert.deepEqual(await storage.getTokenDataByResourceServer(), { [RS]: stored });
+  }
+});
+
+Deno.test("only invalid_grant on a refresh means the stored login is dead", async () => {
+  const answer = (status: number, error: string) => () =>
+    Promise.resolve(
+      new Response(JSON.stringify({ error, error_description: "no" }), {
+        status,
+        headers: { "content-type": "application/json" },
+      }),
+    );
+  for (
+    const [status, error, dead] of [
+      [400, "invalid_grant", true],
+      [400, "invalid_request", false],
+      [401, "invalid_client", false],
+      [400, "unsupported_grant_type", false],
+    ] as const
+  ) {
+    const client = new NativeAppAuthClient("client-1", { fetch: answer(status, error) });
+    await assert.rejects(
+      () => client.oauth2RefreshToken("RT"),
+      (e: unknown) =>
+        e instanceof AuthAPIError && e.code === error &&
+        (e instanceof RefreshTokenRejectedError) === dead,
+      error,
+    );
+  }
 });

@@ -91,7 +91,8 @@ function toTokenData(
     return value;
   };
   // Missing means already expired, as in Python; anything else must be a real lifetime.
-  const expiresIn = own("expires_in") ?? 0;
+  const given = own("expires_in");
+  const expiresIn = given === undefined ? 0 : given;
   if (
     typeof expiresIn !== "number" || !Number.isFinite(expiresIn) || expiresIn < 0 ||
     expiresIn > MAX_EXPIRES_IN_SECONDS
