@@ -136,16 +136,9 @@ Deno.test("OAuthTokenResponse takes an empty refresh_token as none", () => {
   assert.equal(r.byResourceServer["groups.api.globus.org"]!.refresh_token, null);
 });
 
-Deno.test("OAuthTokenResponse keeps a resource server named __proto__ as a plain key", () => {
-  const r = new OAuthTokenResponse(body({ resource_server: "__proto__", other_tokens: [] }));
-  assert.ok(Object.hasOwn(r.byResourceServer, "__proto__"));
-  assert.equal(Object.getPrototypeOf(r.byResourceServer), Object.prototype);
-  assert.deepEqual(Object.keys(r.byResourceServer), ["__proto__"]);
-});
-
 Deno.test("an Auth client counts expiry from the moment the request was sent, not the answer", async () => {
   let now = 1_000_000_000;
-  const answer = { ...body(), expires_in: 3600 };
+  const answer = body({ "expires_in": 3600 });
   const client = new NativeAppAuthClient("client-1", {
     now: () => now,
     fetch: () => {

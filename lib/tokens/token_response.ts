@@ -225,7 +225,8 @@ export class OAuthTokenResponse {
     for (const doc of [data, ...others]) {
       if (!isObject(doc)) throw bad("other_tokens must hold objects");
       const entry = toTokenData(doc, receivedAtSeconds, bad);
-      // defineProperty: a resource server named "__proto__" is a key like any other.
+      // defineProperty: a resource server named "__proto__" is a key like any other, also
+      // outside Deno (which has no Object.prototype.__proto__ accessor to begin with).
       if (!Object.hasOwn(byRs, entry.resource_server)) {
         Object.defineProperty(byRs, entry.resource_server, { value: entry, enumerable: true });
       }
