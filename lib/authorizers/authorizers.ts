@@ -28,8 +28,9 @@ export const EXPIRES_ADJUST_SECONDS = 60;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { NullAuthorizer } from "./authorizers.ts";
- * console.log(await new NullAuthorizer().getAuthorizationHeader()); // undefined
+ * assert.deepEqual(await new NullAuthorizer().getAuthorizationHeader(), undefined);
  * ```
  */
 export class NullAuthorizer implements Authorizer {
@@ -49,8 +50,9 @@ export class NullAuthorizer implements Authorizer {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BasicAuthorizer } from "./authorizers.ts";
- * console.log(await new BasicAuthorizer("cid", "sec").getAuthorizationHeader()); // "Basic Y2lkOnNlYw=="
+ * assert.deepEqual(await new BasicAuthorizer("cid", "sec").getAuthorizationHeader(), "Basic Y2lkOnNlYw==");
  * ```
  */
 export class BasicAuthorizer implements Authorizer {
@@ -80,8 +82,9 @@ export class BasicAuthorizer implements Authorizer {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { AccessTokenAuthorizer } from "./authorizers.ts";
- * console.log(await new AccessTokenAuthorizer("AT").getAuthorizationHeader()); // "Bearer AT"
+ * assert.deepEqual(await new AccessTokenAuthorizer("AT").getAuthorizationHeader(), "Bearer AT");
  * ```
  */
 export class AccessTokenAuthorizer implements Authorizer {

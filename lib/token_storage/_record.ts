@@ -59,7 +59,7 @@ export function describe(value: unknown): string {
 function fieldProblem(name: string, kind: string, value: unknown): string | null {
   // Any integral number passes, as any Python int does: a file with an absurd
   // expiry (older versions wrote one) stays readable, and the next 401 renews it.
-  // Booleans are refused, unlike Python (its W32).
+  // Booleans are refused, unlike Python (where bool is an int).
   const ok = kind === "string"
     ? typeof value === "string"
     : kind === "nullable"

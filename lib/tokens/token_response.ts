@@ -14,10 +14,14 @@ import { type IdTokenClaims, type IdTokenKeySource, verifyIdToken } from "./id_t
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { TokenData } from "./token_response.ts";
- * function bearer(data: TokenData): string {
- *   return `Bearer ${data.access_token}`;
- * }
+ *
+ * const data: TokenData = {
+ *   scope: "s", access_token: "AT", refresh_token: null, token_type: "Bearer",
+ *   expires_at_seconds: 1796183373, resource_server: "groups.api.globus.org",
+ * };
+ * assert.equal(`Bearer ${data.access_token}`, "Bearer AT");
  * ```
  */
 export interface TokenData {
@@ -119,12 +123,13 @@ function toTokenData(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { OAuthTokenResponse } from "./token_response.ts";
  * const r = new OAuthTokenResponse({
  *   access_token: "AT", scope: "openid email", resource_server: "auth.globus.org",
  *   expires_in: 3600, other_tokens: [],
  * });
- * console.log(r.byScopes.get("openid").resource_server); // "auth.globus.org"
+ * assert.deepEqual(r.byScopes.get("openid").resource_server, "auth.globus.org");
  * ```
  */
 export class ScopeIndex implements Iterable<string> {
@@ -187,13 +192,14 @@ export class ScopeIndex implements Iterable<string> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { OAuthTokenResponse } from "./token_response.ts";
  * const tokens = new OAuthTokenResponse({
  *   access_token: "AT", expires_in: 172800, resource_server: "groups.api.globus.org",
  *   scope: "urn:globus:auth:scope:groups.api.globus.org:view_my_groups_and_memberships",
  *   token_type: "Bearer", other_tokens: [],
  * });
- * console.log(tokens.byResourceServer["groups.api.globus.org"]?.access_token); // "AT"
+ * assert.deepEqual(tokens.byResourceServer["groups.api.globus.org"]?.access_token, "AT");
  * ```
  */
 export class OAuthTokenResponse {
@@ -285,9 +291,10 @@ export class OAuthTokenResponse {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { OAuthAuthorizationCodeResponse, OAuthTokenResponse } from "./token_response.ts";
  * const r = new OAuthAuthorizationCodeResponse({ access_token: "A", scope: "s", resource_server: "rs" });
- * console.log(r instanceof OAuthTokenResponse); // true
+ * assert.deepEqual(r instanceof OAuthTokenResponse, true);
  * ```
  */
 export class OAuthAuthorizationCodeResponse extends OAuthTokenResponse {}
@@ -297,9 +304,10 @@ export class OAuthAuthorizationCodeResponse extends OAuthTokenResponse {}
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { OAuthRefreshTokenResponse } from "./token_response.ts";
  * const r = new OAuthRefreshTokenResponse({ access_token: "A", scope: "s", resource_server: "rs" });
- * console.log(r.byResourceServer.rs?.refresh_token); // null
+ * assert.deepEqual(r.byResourceServer.rs?.refresh_token, null);
  * ```
  */
 export class OAuthRefreshTokenResponse extends OAuthTokenResponse {}
@@ -310,9 +318,10 @@ export class OAuthRefreshTokenResponse extends OAuthTokenResponse {}
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { OAuthClientCredentialsResponse } from "./token_response.ts";
  * const r = new OAuthClientCredentialsResponse({ access_token: "A", scope: "s", resource_server: "rs" });
- * console.log(Object.keys(r.byResourceServer)); // ["rs"]
+ * assert.deepEqual(Object.keys(r.byResourceServer), ["rs"]);
  * ```
  */
 export class OAuthClientCredentialsResponse extends OAuthTokenResponse {}
