@@ -48,6 +48,7 @@ export {
   GlobusSDKUsageError,
   GlobusTimeoutError,
   GroupsAPIError,
+  homeDirectory,
   isObject,
   NetworkError,
   parseAuthorizationParameters,
@@ -94,12 +95,23 @@ export {
   verifyIdToken,
 } from "./tokens/mod.ts";
 export {
+  BackedTokenStorage,
+  isRenewingTokenStorage,
   JSONTokenStorage,
+  type JSONTokenStorageOptions,
+  LockingTokenStorage,
+  type LockWaitInfo,
   MemoryTokenStorage,
   type ModeFix,
+  type RecordChanges,
+  type RecordUpdate,
   type RemoveOptions,
+  type RenewContext,
+  type RenewingTokenStorage,
   type RenewOptions,
+  type StoredRecords,
   type TokenStorage,
+  type TokenStorageBackend,
   type TokenStorageData,
 } from "./token_storage/mod.ts";
 export {

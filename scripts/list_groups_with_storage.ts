@@ -20,8 +20,16 @@
  *     --allow-read="$T,$T.lock,$T.tmp" --allow-write="$T,$T.lock,$T.tmp" \
  *     scripts/list_groups_with_storage.ts
  *
- * The `.lock` file serialises processes sharing the token file; `.tmp` is
- * where a new version is written before it atomically replaces the old one.
+ * The `.lock` file serialises processes sharing the token file (it exists
+ * only while a process writes); `.tmp` is where a new version is written
+ * before it atomically replaces the old one. On Windows, where `HOME` is
+ * usually unset, the home directory is `USERPROFILE` (add it to
+ * `--allow-env`), and POSIX file modes are not enforced.
+ *
+ * Logins of the tutorial's client id live in the file's `DEFAULT` namespace,
+ * which the Python tutorial shares; those of another `--client-id` in the
+ * namespace `client:<id>`, so that one client's refused refresh never
+ * removes another client's login.
  *
  * @module
  */
@@ -29,9 +37,9 @@
 import {
   getServiceUrl,
   GroupsClient,
+  homeDirectory,
   JSONTokenStorage,
   NativeAppAuthClient,
-  readEnv,
   RefreshTokenAuthorizer,
   RefreshTokenRejectedError,
   type TokenStorageData,
@@ -60,21 +68,33 @@ import { parseOptions } from "./_args.ts";
 /** The tutorial's token file name, in the home directory. */
 const TOKEN_FILE_NAME = ".list-my-globus-groups-tokens.json";
 
+/** How long to wait for another process using the token file, by default, in seconds. */
+const DEFAULT_LOCK_TIMEOUT_SECONDS = 40;
+
+/** The help text, naming the file this was started as (a .ts script, a bundle, a binary). */
 const help = () =>
   `Usage: ${scriptName("list_groups_with_storage.ts")} [options]
 
 List your Globus groups, logging in only when no stored login works.
-  --token-file PATH   where tokens are kept (default ~/${TOKEN_FILE_NAME})
-  --format csv|json   output format (default csv: ID,Name,Roles)
-  --force-login       log in again even if a stored login exists
-  --logout            revoke the stored tokens at Globus Auth and remove them
-  --client-id ID      your own native app's client id (default: the tutorial's)
-  --version           print the version
-  -h, --help          this text
+  --token-file PATH      where tokens are kept (default ~/${TOKEN_FILE_NAME})
+  --format csv|json      output format (default csv: ID,Name,Roles)
+  --force-login          log in again even if a stored login exists
+  --logout               revoke the stored tokens at Globus Auth and remove them
+  --local-only           with --logout: forget the tokens here without contacting
+                         Globus (they stay valid at Globus until they expire)
+  --client-id ID         your own native app's client id (default: the tutorial's);
+                         its login is kept apart from the tutorial's
+  --lock-timeout SECONDS how long to wait for another process using the token
+                         file (default ${DEFAULT_LOCK_TIMEOUT_SECONDS})
+  --local-server         log in with a browser on this machine instead of
+                         copying a code (needs the browser flags below)
+  --version              print the version
+  -h, --help             this text
 
 Permissions (the narrowest that work; for another GLOBUS_SDK_ENVIRONMENT or a
 local fake Globus, put its hosts in --allow-net; with --token-file, grant that
-file, its .lock and its .tmp instead; a path with a comma cannot be granted):
+file, its .lock and its .tmp instead, and a path with a comma cannot be
+granted; on Windows add USERPROFILE to --allow-env):
   T="$HOME/${TOKEN_FILE_NAME}"
   ${invocation(storagePermissions("$T"))}
 `;
@@ -89,11 +109,19 @@ export function main(args: string[], io: Io = processIo): Promise<number> {
       const tokenFile = values.tokenFile;
       context.tokenFile = tokenFile;
 
-      // 1. A native-app Auth client and the JSON token storage.
+      // 1. A native-app Auth client and the JSON token storage (a namespace per
+      //    client). One transport for both clients, which says on stderr when it retries.
       const transport = new Transport({ onRetry: retryReporter(io) });
       const authClient = new NativeAppAuthClient(values.clientId, { transport });
       requireNetAccess([authClient.baseUrl, getServiceUrl("groups")]);
-      const tokenStorage = new JSONTokenStorage(tokenFile);
+      const tokenStorage = new JSONTokenStorage(tokenFile, {
+        namespace: values.clientId === TUTORIAL_CLIENT_ID ? "DEFAULT" : `client:${values.clientId}`,
+        lockTimeoutMs: values.lockTimeoutSeconds * 1000,
+        onLockWait: ({ path }) =>
+          void io.err(
+            `Waiting for another process that is using ${path} (up to ${values.lockTimeoutSeconds} s)...\n`,
+          ),
+      });
       const resourceServer = GroupsClient.resourceServer;
       const loose = await tokenStorage.secureFile();
       if (loose !== null) {
@@ -105,10 +133,12 @@ export function main(args: string[], io: Io = processIo): Promise<number> {
         );
       }
 
-      if (values.logout) return await logout(authClient, tokenStorage, io);
+      if (values.logout) return await logout(authClient, tokenStorage, io, values.localOnly);
 
-      // 2. Log in only if there is no stored login with a refresh token.
+      // 2. Log in only if there is no stored login with a refresh token. A
+      //    code works once: check that the file can take the tokens first.
       const login = async (): Promise<TokenStorageData> => {
+        await tokenStorage.checkWritable();
         const tokens = await interactiveLogin(authClient, io, { refreshTokens: true });
         await tokenStorage.storeTokenResponse(tokens);
         await io.err(`\nLogged in. Tokens saved to ${tokenFile}\n`);
@@ -124,7 +154,7 @@ export function main(args: string[], io: Io = processIo): Promise<number> {
       const listGroups = (data: TokenStorageData) => {
         const authorizer = new RefreshTokenAuthorizer(data.refreshToken!, authClient, {
           accessToken: data.accessToken,
-          expiresAt: data.expiresAtSeconds,
+          expiresAtSeconds: data.expiresAtSeconds,
           tokenStorage,
           resourceServer,
           // The refresh worked but the file could not be written: go on, and say so.
@@ -177,21 +207,41 @@ function parseCommandLine(args: string[]) {
     format: { type: "string" },
     "force-login": { type: "boolean" },
     logout: { type: "boolean" },
+    "local-only": { type: "boolean" },
     "client-id": { type: "string" },
+    "lock-timeout": { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   const format = outputFormat(options.format);
-  const home = readEnv("HOME");
+  const home = homeDirectory();
   const tokenFile = options["token-file"] ?? (home ? `${home}/${TOKEN_FILE_NAME}` : undefined);
   if (tokenFile === undefined && !options.help) {
-    throw new UsageError("HOME is not set (or not readable); give --token-file PATH");
+    throw new UsageError(
+      "HOME is not set (or not readable; on Windows, USERPROFILE); give --token-file PATH",
+    );
+  }
+  if (options["local-only"] && !options.logout) {
+    throw new UsageError("--local-only goes with --logout");
+  }
+  const lockTimeout = options["lock-timeout"];
+  const lockTimeoutSeconds = lockTimeout === undefined
+    ? DEFAULT_LOCK_TIMEOUT_SECONDS
+    : /^\d+(\.\d+)?$/.test(lockTimeout)
+    ? Number(lockTimeout)
+    : NaN;
+  if (!(lockTimeoutSeconds > 0)) {
+    throw new UsageError(
+      `--lock-timeout must be a number of seconds above 0, not "${lockTimeout}"`,
+    );
   }
   return {
     tokenFile: tokenFile ?? "",
     format,
     forceLogin: options["force-login"] ?? false,
     logout: options.logout ?? false,
+    localOnly: options["local-only"] ?? false,
     clientId: options["client-id"] ?? TUTORIAL_CLIENT_ID,
+    lockTimeoutSeconds,
     help: options.help ?? false,
   };
 }
@@ -204,24 +254,64 @@ function usableLogin(data: TokenStorageData | null, tokenFile: string): TokenSto
   );
 }
 
-/** Revokes the stored tokens at Auth, then removes them from the file. */
+/** Whether a record still holds the tokens of `record` (nothing newer was stored meanwhile). */
+const sameTokens = (record: TokenStorageData) => (current: TokenStorageData) =>
+  current.accessToken === record.accessToken && current.refreshToken === record.refreshToken;
+
+/**
+ * Revokes the stored tokens at Auth, and removes each record whose tokens
+ * were all revoked and that still holds them. With `localOnly`, only forgets.
+ */
 async function logout(
   authClient: NativeAppAuthClient,
   tokenStorage: JSONTokenStorage,
   io: Io,
+  localOnly: boolean,
 ): Promise<void> {
-  const records = await tokenStorage.getTokenDataByResourceServer();
-  for (const [resourceServer, record] of Object.entries(records)) {
-    if (record.refreshToken) await authClient.oauth2RevokeToken(record.refreshToken);
-    await authClient.oauth2RevokeToken(record.accessToken);
-    await tokenStorage.removeTokenData(resourceServer);
+  const path = tokenStorage.path;
+  const records = Object.entries(await tokenStorage.getTokenDataByResourceServer());
+  if (records.length === 0) return await io.err(`Not logged in: no tokens stored in ${path}\n`);
+  let removed = 0;
+  const newer: string[] = [];
+  const unrevoked: string[] = [];
+  let failure: unknown;
+  for (const [resourceServer, record] of records) {
+    if (!localOnly) {
+      try {
+        if (record.refreshToken) await authClient.oauth2RevokeToken(record.refreshToken);
+        await authClient.oauth2RevokeToken(record.accessToken);
+      } catch (error) {
+        unrevoked.push(resourceServer);
+        failure ??= error;
+        continue;
+      }
+    }
+    if (await tokenStorage.removeTokenData(resourceServer, { onlyIf: sameTokens(record) })) {
+      removed++;
+    } else {
+      newer.push(resourceServer);
+    }
   }
-  const count = Object.keys(records).length;
-  await io.err(
-    count === 0
-      ? `Not logged in: no tokens stored in ${tokenStorage.path}\n`
-      : `Logged out: revoked and removed ${count} token record(s) from ${tokenStorage.path}\n`,
-  );
+  if (removed > 0) {
+    await io.err(
+      localOnly
+        ? `Forgot ${removed} token record(s) in ${path} without revoking them; they stay valid at Globus until they expire\n`
+        : `Logged out: revoked and removed ${removed} token record(s) from ${path}\n`,
+    );
+  }
+  if (newer.length > 0) {
+    await io.err(
+      `A newer login for ${newer.join(", ")} was stored meanwhile; it was kept in ${path}\n`,
+    );
+  }
+  if (unrevoked.length > 0) {
+    throw new CliError(
+      `could not revoke the tokens for ${unrevoked.join(", ")} (${
+        describeError(failure)
+      }); they were kept in ${path}: run --logout again later, or --logout --local-only to ` +
+        `forget them here (they stay valid at Globus until they expire)`,
+    );
+  }
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

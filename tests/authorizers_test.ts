@@ -1,17 +1,21 @@
 import assert from "node:assert/strict";
 import {
   AccessTokenAuthorizer,
+  AuthAPIError,
   BasicAuthorizer,
   ClientCredentialsAuthorizer,
   GlobusSDKUsageError,
   MemoryTokenStorage,
+  NativeAppAuthClient,
   NullAuthorizer,
   OAuthRefreshTokenResponse,
   OAuthTokenResponse,
   RefreshTokenAuthorizer,
+  RefreshTokenRejectedError,
   type TokenRefresher,
   type TokenStorage,
   TokenStorageError,
+  UnexpectedResponseError,
 } from "../lib/mod.ts";
 
 const RS = "groups.api.globus.org";
@@ -73,7 +77,7 @@ Deno.test("RefreshTokenAuthorizer does not refresh while the token has more than
   const { refresher, calls } = fakeRefresher(clock);
   const authorizer = new RefreshTokenAuthorizer("RT0", refresher, {
     accessToken: "AT0",
-    expiresAt: 1_000_000 + 65,
+    expiresAtSeconds: 1_000_000 + 65,
     now: clock.now,
   });
   assert.equal(await authorizer.getAuthorizationHeader(), "Bearer AT0");
@@ -91,7 +95,7 @@ Deno.test("RefreshTokenAuthorizer refreshes once for ten concurrent requests nea
   const seen: OAuthTokenResponse[] = [];
   const authorizer = new RefreshTokenAuthorizer("RT0", refresher, {
     accessToken: "AT0",
-    expiresAt: 2_000_000 + 30,
+    expiresAtSeconds: 2_000_000 + 30,
     now: clock.now,
     onRefresh: (r) => {
       seen.push(r);
@@ -104,7 +108,7 @@ Deno.test("RefreshTokenAuthorizer refreshes once for ten concurrent requests nea
   assert.equal(calls.length, 1);
   assert.equal(seen.length, 1);
   assert.equal(seen[0]!.byResourceServer[RS]!.access_token, "AT1");
-  assert.equal(authorizer.expiresAt, 2_000_000 + 3600);
+  assert.equal(authorizer.expiresAtSeconds, 2_000_000 + 3600);
 });
 
 Deno.test("RefreshTokenAuthorizer awaits onRefresh before handing out the new token", async () => {
@@ -154,7 +158,7 @@ Deno.test("RenewingAuthorizer.handleMissingAuthorization() renews once for many 
   const { refresher, calls } = fakeRefresher(clock);
   const authorizer = new RefreshTokenAuthorizer("RT0", refresher, {
     accessToken: "AT0",
-    expiresAt: 100 + 3600,
+    expiresAtSeconds: 100 + 3600,
     now: clock.now,
   });
   // Ten requests sent with AT0 all come back 401.
@@ -183,7 +187,7 @@ Deno.test("RefreshTokenAuthorizer with a shared storage uses a token another pro
   );
   const authorizer = new RefreshTokenAuthorizer("RT0", refresher, {
     accessToken: "AT0",
-    expiresAt: 5_000 - 1,
+    expiresAtSeconds: 5_000 - 1,
     now: clock.now,
     tokenStorage: storage,
     resourceServer: RS,
@@ -212,7 +216,7 @@ Deno.test("RefreshTokenAuthorizer with a shared storage uses a token another pro
   assert.equal((await storage.getTokenData(RS))?.accessToken, "AT1");
 });
 
-Deno.test("RefreshTokenAuthorizer refuses one of accessToken/expiresAt without the other", () => {
+Deno.test("RefreshTokenAuthorizer refuses one of accessToken/expiresAtSeconds without the other", () => {
   const { refresher } = fakeRefresher(fakeClock(0));
   assert.throws(
     () => new RefreshTokenAuthorizer("RT", refresher, { accessToken: "AT" }),
@@ -300,4 +304,77 @@ Deno.test("RefreshTokenAuthorizer does not call onStoreError when the refresh it
   });
   await assert.rejects(() => authorizer.getAuthorizationHeader(), (e: unknown) => e === rejected);
   assert.equal(reported, 0);
+});
+
+Deno.test("RefreshTokenAuthorizer never sends a token issued for another resource server", async () => {
+  for (const other of ["transfer.api.globus.org", "__proto__"]) {
+    const storage = new MemoryTokenStorage();
+    const stored = {
+      resourceServer: RS,
+      identityId: null,
+      scope: SCOPE,
+      accessToken: "OLD",
+      refreshToken: "RT0",
+      expiresAtSeconds: 0,
+      tokenType: "Bearer",
+      extra: {},
+    };
+    await storage.storeTokenDataByResourceServer({ [RS]: stored });
+    let storeErrors = 0;
+    for (const tokenStorage of [undefined, storage]) {
+      const authorizer = new RefreshTokenAuthorizer("RT0", {
+        oauth2RefreshToken: () =>
+          Promise.resolve(
+            new OAuthRefreshTokenResponse({
+              access_token: "FOREIGN",
+              expires_in: 3600,
+              resource_server: other,
+              scope: "s",
+            }),
+          ),
+      }, {
+        resourceServer: RS,
+        onStoreError: () => void storeErrors++,
+        ...(tokenStorage ? { tokenStorage } : {}),
+      });
+      await assert.rejects(
+        () => authorizer.getAuthorizationHeader(),
+        (e: unknown) =>
+          e instanceof UnexpectedResponseError &&
+          e.message.includes(`the renewal returned no token for ${RS} (only for "${other}")`),
+      );
+      assert.equal(authorizer.accessToken, undefined);
+    }
+    assert.equal(storeErrors, 0, "not reported as a storage failure");
+    assert.deepEqual(await storage.getTokenDataByResourceServer(), { [RS]: stored });
+  }
+});
+
+Deno.test("only invalid_grant on a refresh means the stored login is dead", async () => {
+  const answer = (status: number, error: string) => () =>
+    Promise.resolve(
+      new Response(JSON.stringify({ error, error_description: "no" }), {
+        status,
+        headers: { "content-type": "application/json" },
+      }),
+    );
+  for (
+    const [status, error, dead] of [
+      [400, "invalid_grant", true],
+      [400, "invalid_request", false],
+      [401, "invalid_client", false],
+      [400, "unsupported_grant_type", false],
+    ] as const
+  ) {
+    const client = new NativeAppAuthClient("client-1", {
+      transport: { fetch: answer(status, error) },
+    });
+    await assert.rejects(
+      () => client.oauth2RefreshToken("RT"),
+      (e: unknown) =>
+        e instanceof AuthAPIError && e.code === error &&
+        (e instanceof RefreshTokenRejectedError) === dead,
+      error,
+    );
+  }
 });

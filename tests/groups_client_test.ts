@@ -37,7 +37,11 @@ function aliceLogin(fake: FakeGlobus) {
 function refreshingGroupsClient(
   fake: FakeGlobus,
   login: { accessToken: string; refreshToken: string },
-  options: { expiresAt: number; now?: () => number; onRefresh?: (r: OAuthTokenResponse) => void },
+  options: {
+    expiresAtSeconds: number;
+    now?: () => number;
+    onRefresh?: (r: OAuthTokenResponse) => void;
+  },
 ) {
   const authClient = new NativeAppAuthClient(TUTORIAL_CLIENT_ID, {
     baseUrl: fake.authUrl,
@@ -100,7 +104,9 @@ Deno.test("GroupsClient.getGroup() returns a group and raises GroupsAPIError 404
 Deno.test("RefreshTokenAuthorizer makes no refresh call while the token is fresh", async () => {
   await using fake = await startFakeGlobus();
   const login = aliceLogin(fake);
-  const client = refreshingGroupsClient(fake, login, { expiresAt: Date.now() / 1000 + 3600 });
+  const client = refreshingGroupsClient(fake, login, {
+    expiresAtSeconds: Date.now() / 1000 + 3600,
+  });
   await client.getMyGroups();
   await client.getMyGroups();
   assert.deepEqual(grants(fake), []);
@@ -112,7 +118,7 @@ Deno.test("RefreshTokenAuthorizer refreshes exactly once for ten concurrent call
   fake.expireAllAccessTokens();
   const refreshes: OAuthTokenResponse[] = [];
   const client = refreshingGroupsClient(fake, login, {
-    expiresAt: Date.now() / 1000 + 30,
+    expiresAtSeconds: Date.now() / 1000 + 30,
     onRefresh: (r) => refreshes.push(r),
   });
   const results = await Promise.all(Array.from({ length: 10 }, () => client.getMyGroups()));
@@ -128,7 +134,9 @@ Deno.test("RefreshTokenAuthorizer refreshes exactly once for ten concurrent call
 Deno.test("a 401 from Groups gives one renewal and one retry; two 401s end in GroupsAPIError", async () => {
   await using fake = await startFakeGlobus();
   const login = aliceLogin(fake);
-  const client = refreshingGroupsClient(fake, login, { expiresAt: Date.now() / 1000 + 3600 });
+  const client = refreshingGroupsClient(fake, login, {
+    expiresAtSeconds: Date.now() / 1000 + 3600,
+  });
 
   fake.expireAllAccessTokens(); // the server says no; the authorizer still thinks the token is fresh
   assert.equal((await client.getMyGroups()).length, 3);
@@ -151,7 +159,7 @@ Deno.test("a refresh token Auth rejects gives RefreshTokenRejectedError from the
   await using fake = await startFakeGlobus();
   const login = aliceLogin(fake);
   fake.revokeAllRefreshTokens();
-  const client = refreshingGroupsClient(fake, login, { expiresAt: Date.now() / 1000 - 10 });
+  const client = refreshingGroupsClient(fake, login, { expiresAtSeconds: Date.now() / 1000 - 10 });
   await assert.rejects(() => client.getMyGroups(), RefreshTokenRejectedError);
   assert.deepEqual(fake.requests.map((r) => r.path), ["/v2/oauth2/token"]);
 });

@@ -27,7 +27,7 @@ Deno.test("printing clients, flows and authorizers shows no token, secret or PKC
   });
   const refreshing = new RefreshTokenAuthorizer("REFRESH-SECRET", native, {
     accessToken: "ACCESS-SECRET",
-    expiresAt: 2e9,
+    expiresAtSeconds: 2e9,
     tokenStorage: new MemoryTokenStorage(),
     resourceServer: "groups.api.globus.org",
   });

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import {
   GlobusSDKUsageError,
+  NativeAppAuthClient,
   OAuthAuthorizationCodeResponse,
   OAuthTokenResponse,
+  UnexpectedResponseError,
 } from "../lib/mod.ts";
 
 const GROUPS = "urn:globus:auth:scope:groups.api.globus.org:view_my_groups_and_memberships";
@@ -75,7 +77,7 @@ Deno.test("OAuthTokenResponse.byScopes finds the one token for a set of scopes, 
 });
 
 Deno.test("OAuthTokenResponse refuses a body without the required fields", () => {
-  assert.throws(() => new OAuthTokenResponse([]), TypeError);
+  assert.throws(() => new OAuthTokenResponse([]), UnexpectedResponseError);
   assert.throws(() => new OAuthTokenResponse({ scope: "s", resource_server: "r" }), /access_token/);
 });
 
@@ -96,4 +98,58 @@ Deno.test("printing a token response shows servers and scopes, never a token", (
       assert.ok(!shown.includes(secret), `${secret} shown in ${shown}`);
     }
   }
+});
+
+Deno.test("OAuthTokenResponse refuses numbers it cannot use where they enter, naming the request", () => {
+  const request = { method: "POST", url: "https://auth.globus.org/v2/oauth2/token" };
+  for (
+    const expiresIn of [1e20, -1, "3600", JSON.parse("1e400"), null, true, 100 * 365 * 86_400 + 1]
+  ) {
+    assert.throws(
+      () => new OAuthTokenResponse(body({ expires_in: expiresIn }), { request }),
+      (e: unknown) =>
+        e instanceof UnexpectedResponseError &&
+        e.message.startsWith(
+          "POST https://auth.globus.org/v2/oauth2/token: unexpected answer from Globus: token response: 'expires_in' must be a number of seconds",
+        ),
+      String(expiresIn),
+    );
+  }
+  // A real lifetime, fractional or zero, is taken.
+  assert.equal(
+    new OAuthTokenResponse(body({ expires_in: 0 }), { receivedAt: 7_000 })
+      .byResourceServer["groups.api.globus.org"]!.expires_at_seconds,
+    7,
+  );
+  assert.throws(
+    () => new OAuthTokenResponse(body({ refresh_token: 5 })),
+    /'refresh_token' must be a string/,
+  );
+  assert.throws(
+    () => new OAuthTokenResponse(body({ access_token: "" })),
+    /'access_token' must be a non-empty string \(it is empty\)/,
+  );
+});
+
+Deno.test("OAuthTokenResponse takes an empty refresh_token as none", () => {
+  const r = new OAuthTokenResponse(body({ refresh_token: "" }));
+  assert.equal(r.byResourceServer["groups.api.globus.org"]!.refresh_token, null);
+});
+
+Deno.test("an Auth client counts expiry from the moment the request was sent, not the answer", async () => {
+  let now = 1_000_000_000;
+  const answer = body({ "expires_in": 3600 });
+  const client = new NativeAppAuthClient("client-1", {
+    now: () => now,
+    transport: {
+      fetch: () => {
+        now += 100_000; // the answer takes 100 s to arrive
+        return Promise.resolve(
+          new Response(JSON.stringify(answer), { headers: { "content-type": "application/json" } }),
+        );
+      },
+    },
+  });
+  const r = await client.oauth2RefreshToken("RT");
+  assert.equal(r.byResourceServer["groups.api.globus.org"]!.expires_at_seconds, 1_000_000 + 3600);
 });

@@ -1,17 +1,23 @@
 import assert from "node:assert/strict";
-import { GlobusSDKUsageError, TokenStorageError } from "../lib/core/errors.ts";
+import { GlobusSDKUsageError, GlobusTimeoutError, TokenStorageError } from "../lib/core/errors.ts";
+import {
+  BackedTokenStorage,
+  type RecordUpdate,
+  type StoredRecords,
+  type TokenStorageBackend,
+} from "../lib/token_storage/backed_storage.ts";
+import { isRenewingTokenStorage } from "../lib/token_storage/token_storage.ts";
+import { RefreshTokenAuthorizer } from "../lib/authorizers/authorizers.ts";
 import type { IdTokenClaims } from "../lib/tokens/id_token.ts";
 import {
   OAuthAuthorizationCodeResponse,
   OAuthRefreshTokenResponse,
   type OAuthTokenResponse,
 } from "../lib/tokens/token_response.ts";
-import {
-  JSONTokenStorage,
-  MemoryTokenStorage,
-  type TokenStorageData,
-} from "../lib/token_storage/token_storage.ts";
-import { pythonJsonDumps } from "../lib/token_storage/_format.ts";
+import type { TokenStorageData } from "../lib/token_storage/token_storage.ts";
+import { JSONTokenStorage } from "../lib/token_storage/json_storage.ts";
+import { MemoryTokenStorage } from "../lib/token_storage/memory_storage.ts";
+import { pythonJsonDumps } from "../lib/token_storage/_python_json.ts";
 import { VERSION } from "../lib/core/version.ts";
 
 /** Expects `fn` to reject with an instance of `errorClass` whose message contains `includes`; returns the error. */
@@ -377,8 +383,8 @@ const BAD_FILES: [name: string, content: string, message: string][] = [
   ],
   [
     "a record that is a string",
-    v2('{"x": {"rs": "SECRET-TOKEN-2"}}'),
-    'record "rs" in namespace "x": is a string',
+    v2('{"DEFAULT": {"rs": "SECRET-TOKEN-2"}}'),
+    'record "rs" in namespace "DEFAULT": is a string',
   ],
   [
     "a record without access_token",
@@ -430,6 +436,11 @@ for (const [name, content, message] of BAD_FILES) {
         ],
       ];
       for (const [what, attempt] of attempts) {
+        // Records are checked in the namespace used only: listing does not read them.
+        if (what === "list" && content.includes('{"data": {"DEFAULT": ')) {
+          assert.ok((await attempt() as string[]).includes("DEFAULT"));
+          continue;
+        }
         const err = await assertRejects(attempt, TokenStorageError, message);
         assert.deepEqual(err.path, path, what);
         assert.ok(err.message.startsWith(`token file ${path}: `), err.message);
@@ -465,14 +476,23 @@ Deno.test("JSONTokenStorage refuses a directory or symbolic link where the file 
     const real = `${dir}/real.json`;
     await new JSONTokenStorage(real).storeTokenDataByResourceServer({ rs: record("rs", "A") });
     await Deno.symlink(real, `${dir}/link.json`);
+    await Deno.chmod(real, 0o644);
     const link = new JSONTokenStorage(`${dir}/link.json`);
-    assert.deepEqual((await link.getTokenData("rs"))?.accessToken, "A", "reads follow the link");
+    // One policy from the first step: a link is refused by reads, writes, the preflight
+    // and the mode fix alike, and its target is never changed.
+    const message = "is a symbolic link; the file is replaced atomically on every write";
+    assert.equal(await link.fileExists(), false);
+    assert.equal(await link.secureFile(), null, "the mode fix does not follow the link");
+    await assertRejects(() => link.getTokenData("rs"), TokenStorageError, message);
+    await assertRejects(() => link.checkWritable(), TokenStorageError, message);
     await assertRejects(
       () => link.storeTokenDataByResourceServer({ rs: record("rs", "B") }),
       TokenStorageError,
-      "is a symbolic link",
+      message,
     );
     assert.ok((await Deno.lstat(`${dir}/link.json`)).isSymlink);
+    assert.equal(await mode(real), 0o644);
+    assert.equal((await new JSONTokenStorage(real).getTokenData("rs"))?.accessToken, "A");
   });
 });
 
@@ -499,11 +519,7 @@ Deno.test("JSONTokenStorage writes 0600 files in a 0700 directory and leaves no 
     assert.deepEqual(await mode(`${dir}/a`), 0o700);
     assert.deepEqual(await mode(`${dir}/a/b`), 0o700);
     assert.deepEqual(await mode(path), 0o600);
-    assert.deepEqual(await mode(`${path}.lock`), 0o600);
-    assert.deepEqual([...Deno.readDirSync(`${dir}/a/b`)].map((e) => e.name).sort(), [
-      "t.json",
-      "t.json.lock",
-    ]);
+    assert.deepEqual([...Deno.readDirSync(`${dir}/a/b`)].map((e) => e.name), ["t.json"]);
 
     // An existing 0644 file becomes 0600 (W4); an existing directory keeps its mode.
     const loose = `${dir}/loose.json`;
@@ -521,7 +537,7 @@ Deno.test("JSONTokenStorage writes 0600 files in a 0700 directory and leaves no 
     assert.equal(await Deno.readTextFile(`${dir}/elsewhere`), "keep");
     assert.deepEqual(
       [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.startsWith("loose")).sort(),
-      ["loose.json", "loose.json.lock"],
+      ["loose.json"],
     );
   });
 });
@@ -605,10 +621,10 @@ Deno.test("JSONTokenStorage.removeTokenData() removes one record and writes only
     assert.deepEqual(await storage.removeTokenData("b"), true);
     assert.deepEqual(
       await storage.listNamespaces(),
-      ["DEFAULT", "other"],
-      "an emptied namespace stays, as in Python",
+      ["other"],
+      "an emptied namespace is removed (a logout leaves no empty DEFAULT)",
     );
-    assertIncludes(await Deno.readTextFile(path), '"DEFAULT": {}');
+    assert.ok(!(await Deno.readTextFile(path)).includes('"DEFAULT"'));
   });
 });
 
@@ -774,7 +790,7 @@ Deno.test("JSONTokenStorage: twenty processes storing at once lose nothing", asy
     const names = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) =>
       n.startsWith("tokens")
     );
-    assert.deepEqual(names.sort(), ["tokens.json", "tokens.json.lock"]);
+    assert.deepEqual(names, ["tokens.json"], "no lock file is left behind");
   });
 });
 
@@ -819,11 +835,10 @@ Deno.test("JSONTokenStorage: a writer killed at random moments never leaves a to
     }
     console.log(`${kills} kills, ${reads} concurrent reads, every file complete`);
     assert.ok(kills >= 10, `only ${kills} kills in the time allowed`);
-    await storage.storeTokenDataByResourceServer({ c: record("c", "C") }); // cleans temp files of killed writers
-    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), [
-      "tokens.json",
-      "tokens.json.lock",
-    ]);
+    // A writer killed holding the lock leaves its lock file, unlocked: the next write takes
+    // it over and removes it, with the temp file of the killed writer.
+    await storage.storeTokenDataByResourceServer({ c: record("c", "C") });
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["tokens.json"]);
   });
 });
 
@@ -885,7 +900,251 @@ Deno.test(
       assert.deepEqual(await storage.secureFile(), { mode: 0o644, fixed: true });
       assert.equal(await mode(path), 0o600);
       assert.equal(await storage.secureFile(), null, "already private");
+      // Readable by the group only is readable by others too.
+      await Deno.chmod(path, 0o640);
+      assert.deepEqual(await storage.secureFile(), { mode: 0o640, fixed: true });
+      assert.equal(await mode(path), 0o600);
       assert.equal(await Deno.readTextFile(path), REFERENCE_FILE, "contents untouched");
     });
   },
 );
+
+// ---- what a run meets (issue 11) ---------------------------------------------------------
+
+Deno.test("JSONTokenStorage: a bad record in a namespace this storage does not use keeps the file usable, and is kept as it was", async () => {
+  await inTempDir(async (dir) => {
+    const path = `${dir}/t.json`;
+    const foreign = `"other": {"rs": {"resource_server": "rs", "access_token": 5}}, "odd": "x"`;
+    await Deno.writeTextFile(path, v2(`{"DEFAULT": {"rs": {${okRecord}}}, ${foreign}}`));
+    const storage = new JSONTokenStorage(path);
+    assert.equal((await storage.getTokenData("rs"))?.accessToken, "A");
+    await storage.storeTokenDataByResourceServer({ rs: record("rs", "B") });
+    const text = await Deno.readTextFile(path);
+    assertIncludes(text, foreign);
+    assert.equal((await storage.getTokenData("rs"))?.accessToken, "B");
+    await assertRejects(
+      () => new JSONTokenStorage(path, { namespace: "other" }).getTokenData("rs"),
+      TokenStorageError,
+      `record "rs" in namespace "other": 'scope' must be a string (it is missing)`,
+    );
+  });
+});
+
+Deno.test("JSONTokenStorage reads a file whose expiry is an absurd integer, as Python does", async () => {
+  await inTempDir(async (dir) => {
+    const path = `${dir}/t.json`;
+    // What an older version wrote after a refresh answer with expires_in 1e20.
+    const bad = okRecord.replace(": 5", ": 100000000001796112384");
+    await Deno.writeTextFile(path, v2(`{"DEFAULT": {"rs": {${bad}}}}`));
+    const storage = new JSONTokenStorage(path);
+    assert.equal((await storage.getTokenData("rs"))?.expiresAtSeconds, 100000000001796112384);
+    assert.equal(await storage.removeTokenData("rs"), true, "a --logout can clear it");
+  });
+});
+
+Deno.test("JSONTokenStorage tells onLockWait, then gives up after lockTimeoutMs, and leaves the file untouched", async () => {
+  await inTempDir(async (dir) => {
+    const path = `${dir}/t.json`;
+    await new JSONTokenStorage(path).storeTokenDataByResourceServer({ rs: record("rs", "A") });
+    const before = await snapshot(path);
+    // Another holder of the lock (the flock is per open file, so one process will do).
+    let release: ((e: Error) => void) | undefined;
+    const held = new JSONTokenStorage(path).renewTokenData(
+      "rs",
+      () => new Promise((_, reject) => release = reject),
+      { isUsable: () => false },
+    ).catch((e) => e);
+    while (release === undefined) await sleep(2);
+    const waits: unknown[] = [];
+    const storage = new JSONTokenStorage(path, {
+      lockTimeoutMs: 600,
+      lockNoticeMs: 100,
+      onLockWait: (info) => waits.push(info),
+    });
+    const started = performance.now();
+    await assertRejects(
+      () => storage.storeTokenDataByResourceServer({ rs: record("rs", "B") }),
+      TokenStorageError,
+      `gave up waiting after 0.6 s for the lock ${path}.lock: this process holds it (a write to ` +
+        `the storage from inside renewTokenData()?); the file was not changed`,
+    );
+    assert.ok(performance.now() - started >= 600);
+    assert.equal(waits.length, 1);
+    assert.deepEqual(Object.keys(waits[0] as object), ["path", "lockPath", "waitedMs"]);
+    assert.equal((waits[0] as { lockPath: string }).lockPath, `${path}.lock`);
+    // Reads never wait.
+    assert.equal((await storage.getTokenData("rs"))?.accessToken, "A");
+    assert.deepEqual(await snapshot(path), before);
+    release!(new Error("done"));
+    await held;
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["t.json"]);
+  });
+});
+
+for (const kind of ["JSONTokenStorage", "MemoryTokenStorage"]) {
+  Deno.test(`${kind}.renewTokenData() bounds the work done under the lock`, async () => {
+    await inTempDir(async (dir) => {
+      const storage = kind === "JSONTokenStorage"
+        ? new JSONTokenStorage(`${dir}/t.json`)
+        : new MemoryTokenStorage();
+      await storage.storeTokenDataByResourceServer({ rs: record("rs", "OLD") });
+      let signal: AbortSignal | undefined;
+      await assertRejects(
+        () =>
+          storage.renewTokenData("rs", (_current, context) => {
+            signal = context.signal;
+            return new Promise(() => {}); // a refresh that never answers
+          }, { isUsable: () => false, timeoutMs: 150 }),
+        GlobusTimeoutError,
+        "the token renewal did not finish within 0.15 s; nothing was stored",
+      );
+      assert.ok(signal?.aborted, "the request is told to stop");
+      assert.ok(signal?.reason instanceof GlobusTimeoutError);
+      assert.equal((await storage.getTokenData("rs"))?.accessToken, "OLD");
+
+      // A renew that writes to its own storage waits for itself: bounded too, not forever.
+      let inner: Promise<void> | undefined;
+      await assertRejects(
+        () =>
+          storage.renewTokenData("rs", () => {
+            inner = storage.storeTokenDataByResourceServer({ x: record("x", "X") });
+            return new Promise(() => {});
+          }, { isUsable: () => false, timeoutMs: 150 }),
+        GlobusTimeoutError,
+      );
+      await inner; // released with the lock
+      assert.equal((await storage.getTokenData("rs"))?.accessToken, "OLD");
+    });
+  });
+}
+
+Deno.test("JSONTokenStorage repairs an empty leftover .tmp directory and reports a non-empty one", async () => {
+  await inTempDir(async (dir) => {
+    const path = `${dir}/t.json`;
+    const storage = new JSONTokenStorage(path);
+    await Deno.mkdir(`${path}.tmp`);
+    await storage.storeTokenDataByResourceServer({ rs: record("rs", "A") });
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["t.json"]);
+    await Deno.mkdir(`${path}.tmp`);
+    await Deno.writeTextFile(`${path}.tmp/keep`, "x");
+    for (const attempt of [() => storage.checkWritable(), () => storage.removeTokenData("rs")]) {
+      await assertRejects(
+        attempt,
+        TokenStorageError,
+        `cannot write the file: ${path}.tmp is in the way (a directory that is not empty`,
+      );
+    }
+    assert.equal(await Deno.readTextFile(`${path}.tmp/keep`), "x");
+    assert.equal((await storage.getTokenData("rs"))?.accessToken, "A");
+  });
+});
+
+Deno.test("JSONTokenStorage.checkWritable() refuses what a write would refuse, and leaves nothing behind", async () => {
+  await inTempDir(async (dir) => {
+    const path = `${dir}/t.json`;
+    const storage = new JSONTokenStorage(path);
+    await storage.checkWritable();
+    assert.deepEqual([...Deno.readDirSync(dir)], [], "no file, no lock, no temp file");
+    await Deno.writeTextFile(path, "{");
+    await assertRejects(() => storage.checkWritable(), TokenStorageError, "not valid JSON");
+    assert.equal(await Deno.readTextFile(path), "{");
+  });
+});
+
+Deno.test(
+  "JSONTokenStorage's lock file is 0600 whatever the umask, so a later writer can open it",
+  {
+    ignore: !posix,
+  },
+  async () => {
+    await inTempDir(async (dir) => {
+      const path = `${dir}/t.json`;
+      const ready = `${dir}/ready`;
+      // A writer under umask 0277 that holds the lock until it is killed.
+      const code = `import { JSONTokenStorage } from ${
+        JSON.stringify(childScript("../../lib/token_storage/json_storage.ts"))
+      };
+      await new JSONTokenStorage(${JSON.stringify(path)}).renewTokenData("rs", async () => {
+        await Deno.writeTextFile(${JSON.stringify(ready)}, "");
+        return await new Promise(() => {});
+      }, { isUsable: () => false, timeoutMs: 60000 });`;
+      const child = new Deno.Command("sh", {
+        args: ["-c", `umask 0277 && exec "${Deno.execPath()}" eval --quiet "$0"`, code],
+        stdout: "null",
+        stderr: "piped",
+      }).spawn();
+      try {
+        for (const started = Date.now(); !(await Deno.stat(ready).then(() => true, () => false));) {
+          assert.ok(Date.now() - started < 20_000, "the child never took the lock");
+          await sleep(5);
+        }
+        assert.equal(await mode(`${path}.lock`), 0o600);
+      } finally {
+        killQuietly(child);
+        await child.output();
+      }
+      // Its lock file is left, unlocked; this write opens it, takes it over and removes it.
+      await new JSONTokenStorage(path).storeTokenDataByResourceServer({ rs: record("rs", "A") });
+      assert.equal(await mode(path), 0o600);
+      assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["ready", "t.json"]);
+    });
+  },
+);
+
+Deno.test("storeTokenResponse() ignores an empty refresh_token in a refresh answer", async () => {
+  const storage = new MemoryTokenStorage();
+  await storage.storeTokenDataByResourceServer({ rs: record("rs", "A", { refreshToken: "RT" }) });
+  await storage.storeTokenResponse(
+    new OAuthRefreshTokenResponse(tokenBody("rs", "B", { refresh_token: "" })),
+  );
+  const data = (await storage.getTokenData("rs"))!;
+  assert.deepEqual([data.accessToken, data.refreshToken], ["B", "RT"]);
+});
+
+/** A second, small store: one JSON string in a slot (a secret store, say), no lock across processes. */
+class SlotTokenStorage extends BackedTokenStorage {
+  constructor(slot: { value: string }, namespace?: string) {
+    let queue: Promise<unknown> = Promise.resolve();
+    const backend: TokenStorageBackend = {
+      readRecords: () => Promise.resolve(JSON.parse(slot.value)[namespace ?? "DEFAULT"] ?? {}),
+      updateRecords<T>(fn: (current: StoredRecords) => Promise<RecordUpdate<T>>): Promise<T> {
+        const run = queue.then(async () => {
+          const all = JSON.parse(slot.value);
+          const ns: StoredRecords = all[namespace ?? "DEFAULT"] ?? {};
+          const { changes, result } = await fn(structuredClone(ns));
+          for (const [rs, data] of changes) data ? (ns[rs] = data) : delete ns[rs];
+          slot.value = JSON.stringify({ ...all, [namespace ?? "DEFAULT"]: ns });
+          return result;
+        });
+        queue = run.catch(() => {});
+        return run as Promise<T>;
+      },
+    };
+    super(backend, namespace === undefined ? {} : { namespace });
+  }
+}
+
+Deno.test("a store of one's own is a small backend: it gets every merge rule, and the authorizer stores to it", async () => {
+  const slot = { value: "{}" };
+  const storage = new SlotTokenStorage(slot, "mine");
+  assert.equal(storage.namespace, "mine");
+  assert.equal(isRenewingTokenStorage(storage), false, "no lock across processes: no renewal");
+  await storage.storeTokenResponse(
+    new FakeLoginResponse(tokenBody(GROUPS, "AT-1", { refresh_token: "RT-1", id_token: "x.y.z" })),
+  );
+  await storage.storeTokenResponse(new OAuthRefreshTokenResponse(tokenBody(GROUPS, "AT-2")));
+  const data = (await storage.getTokenData(GROUPS))!;
+  assert.deepEqual([data.accessToken, data.refreshToken, data.identityId], ["AT-2", "RT-1", SUB]);
+  assert.equal(await storage.removeTokenData(GROUPS, { onlyIf: () => false }), false);
+  assert.equal(await storage.removeTokenData("toString"), false);
+
+  // RefreshTokenAuthorizer without renewTokenData: refresh, then store.
+  const authorizer = new RefreshTokenAuthorizer("RT-1", {
+    oauth2RefreshToken: () =>
+      Promise.resolve(new OAuthRefreshTokenResponse(tokenBody(GROUPS, "AT-3"))),
+  }, { tokenStorage: storage, resourceServer: GROUPS });
+  assert.equal(await authorizer.getAuthorizationHeader(), "Bearer AT-3");
+  const stored = (await storage.getTokenData(GROUPS))!;
+  assert.deepEqual([stored.accessToken, stored.refreshToken], ["AT-3", "RT-1"]);
+  assert.deepEqual(Object.keys(JSON.parse(slot.value)), ["mine"]);
+});

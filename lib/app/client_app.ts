@@ -109,7 +109,7 @@ export class ClientApp extends GlobusApp {
     }
     return new ClientCredentialsAuthorizer(this.loginClient, scopes, {
       accessToken: record.accessToken,
-      expiresAt: record.expiresAtSeconds,
+      expiresAtSeconds: record.expiresAtSeconds,
       now: this.now,
       onRefresh: async (response) => {
         try {

@@ -38,7 +38,7 @@ import {
   JSONTokenStorage,
   type TokenStorage,
   type TokenStorageData,
-} from "../token_storage/token_storage.ts";
+} from "../token_storage/mod.ts";
 import type { AuthLoginClient } from "../auth/mod.ts";
 import type { AuthorizationParameters } from "../login_flows/login_flow_manager.ts";
 import {

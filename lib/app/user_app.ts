@@ -181,7 +181,7 @@ export class UserApp extends GlobusApp {
     }
     return new RefreshTokenAuthorizer(record.refreshToken, this.loginClient, {
       accessToken: record.accessToken,
-      expiresAt: record.expiresAtSeconds,
+      expiresAtSeconds: record.expiresAtSeconds,
       tokenStorage: this.tokenStorage,
       resourceServer,
       now: this.now,

@@ -10,6 +10,7 @@ import {
   BaseClient,
   type BaseClientOptions,
   type GlobusHTTPResponse,
+  joinUrl,
 } from "../core/base_client.ts";
 import { AuthAPIError, GlobusSDKUsageError, RefreshTokenRejectedError } from "../core/errors.ts";
 import { type Shape, shape } from "../core/shape.ts";
@@ -199,7 +200,7 @@ export abstract class AuthLoginClient extends BaseClient {
    */
   async oauth2RefreshToken(
     refreshToken: string,
-    options: { bodyParams?: Record<string, string> } = {},
+    options: { bodyParams?: Record<string, string>; signal?: AbortSignal } = {},
   ): Promise<OAuthRefreshTokenResponse> {
     try {
       return await this.oauth2Token(
@@ -212,6 +213,7 @@ export abstract class AuthLoginClient extends BaseClient {
           options.bodyParams,
         ),
         OAuthRefreshTokenResponse,
+        options.signal ? { signal: options.signal } : {},
       );
     } catch (error) {
       if (error instanceof AuthAPIError && error.code === "invalid_grant") {
@@ -241,16 +243,18 @@ export abstract class AuthLoginClient extends BaseClient {
   async oauth2Token<T extends OAuthTokenResponse>(
     form: FormFields,
     responseClass: TokenResponseClass<T>,
-    options: { idempotent?: boolean } = {},
+    options: { idempotent?: boolean; signal?: AbortSignal } = {},
   ): Promise<T> {
     const sentAt = this.#now();
     const response = await this.request("POST", "/v2/oauth2/token", {
       form,
       idempotent: options.idempotent ?? true,
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     return new responseClass(response.parse(shape.record), {
       receivedAt: sentAt,
       idTokenKeys: this,
+      request: { method: "POST", url: response.url ?? joinUrl(this.baseUrl, "/v2/oauth2/token") },
     });
   }
 

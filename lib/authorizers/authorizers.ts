@@ -4,19 +4,19 @@
  *
  * The renewing logic (refresh tokens, client credentials) is written once,
  * in {@linkcode RenewingAuthorizer}, and does better than Python where it is
- * weak: a renewal is single-flight (concurrent requests share one call,
- * W19), nothing is fetched at construction (W20), a refresh response without
- * a refresh token keeps the old one (W12), and `onRefresh` is awaited before
- * the request goes out.
+ * weak: a renewal is single-flight (concurrent requests share one call),
+ * nothing is fetched at construction, a refresh response without a refresh
+ * token keeps the old one, a token is only sent to the resource server it
+ * was issued for, and `onRefresh` is awaited before the request goes out.
  *
  * @module
  */
 
 import type { Authorizer } from "../core/base_client.ts";
-import { GlobusSDKUsageError } from "../core/errors.ts";
+import { GlobusSDKUsageError, UnexpectedResponseError } from "../core/errors.ts";
 import { type ScopeInput, scopesToString } from "../scopes/scopes.ts";
 import type { OAuthTokenResponse, TokenData } from "../tokens/token_response.ts";
-import type { TokenStorage } from "../token_storage/token_storage.ts";
+import { isRenewingTokenStorage, type TokenStorage } from "../token_storage/token_storage.ts";
 
 export type { Authorizer } from "../core/base_client.ts";
 
@@ -28,8 +28,9 @@ export const EXPIRES_ADJUST_SECONDS = 60;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { NullAuthorizer } from "./authorizers.ts";
- * console.log(await new NullAuthorizer().getAuthorizationHeader()); // undefined
+ * assert.deepEqual(await new NullAuthorizer().getAuthorizationHeader(), undefined);
  * ```
  */
 export class NullAuthorizer implements Authorizer {
@@ -49,8 +50,9 @@ export class NullAuthorizer implements Authorizer {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BasicAuthorizer } from "./authorizers.ts";
- * console.log(await new BasicAuthorizer("cid", "sec").getAuthorizationHeader()); // "Basic Y2lkOnNlYw=="
+ * assert.deepEqual(await new BasicAuthorizer("cid", "sec").getAuthorizationHeader(), "Basic Y2lkOnNlYw==");
  * ```
  */
 export class BasicAuthorizer implements Authorizer {
@@ -80,8 +82,9 @@ export class BasicAuthorizer implements Authorizer {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { AccessTokenAuthorizer } from "./authorizers.ts";
- * console.log(await new AccessTokenAuthorizer("AT").getAuthorizationHeader()); // "Bearer AT"
+ * assert.deepEqual(await new AccessTokenAuthorizer("AT").getAuthorizationHeader(), "Bearer AT");
  * ```
  */
 export class AccessTokenAuthorizer implements Authorizer {
@@ -102,10 +105,10 @@ export class AccessTokenAuthorizer implements Authorizer {
 
 /** Options of the renewing authorizers. */
 export interface RenewingAuthorizerOptions {
-  /** An access token already held; give `expiresAt` with it. */
+  /** An access token already held; give `expiresAtSeconds` with it. */
   readonly accessToken?: string;
-  /** When `accessToken` expires, POSIX seconds. */
-  readonly expiresAt?: number;
+  /** When `accessToken` expires, in POSIX seconds (not ms). Python: `expires_at`. */
+  readonly expiresAtSeconds?: number;
   /** Called with every new token response, and awaited before the request that needed it goes out. */
   readonly onRefresh?: (response: OAuthTokenResponse) => void | Promise<void>;
   /** The clock in ms; tests pass a fake one. */
@@ -120,13 +123,13 @@ export interface RenewingAuthorizerOptions {
  * @example
  * ```ts ignore
  * class FixedRenewal extends RenewingAuthorizer {
- *   protected renew() { return Promise.resolve({ accessToken: "AT", expiresAt: 2e9 }); }
+ *   protected renew() { return Promise.resolve({ accessToken: "AT", expiresAtSeconds: 2e9 }); }
  * }
  * ```
  */
 export abstract class RenewingAuthorizer implements Authorizer {
   #accessToken: string | undefined;
-  #expiresAt: number | undefined;
+  #expiresAtSeconds: number | undefined;
   #inFlight: Promise<void> | undefined;
   /** The clock in ms. */
   protected readonly now: () => number;
@@ -136,16 +139,16 @@ export abstract class RenewingAuthorizer implements Authorizer {
   /**
    * Takes the tokens already held, if any; fetches nothing.
    *
-   * @throws {GlobusSDKUsageError} when only one of `accessToken` and `expiresAt` is given.
+   * @throws {GlobusSDKUsageError} when only one of `accessToken` and `expiresAtSeconds` is given.
    */
   constructor(options: RenewingAuthorizerOptions = {}) {
-    if ((options.accessToken === undefined) !== (options.expiresAt === undefined)) {
+    if ((options.accessToken === undefined) !== (options.expiresAtSeconds === undefined)) {
       throw new GlobusSDKUsageError(
-        "A RenewingAuthorizer cannot be initialized with one of accessToken and expiresAt. Either provide both or neither.",
+        "A RenewingAuthorizer cannot be initialized with one of accessToken and expiresAtSeconds. Either provide both or neither.",
       );
     }
     this.#accessToken = options.accessToken;
-    this.#expiresAt = options.expiresAt;
+    this.#expiresAtSeconds = options.expiresAtSeconds;
     this.now = options.now ?? Date.now;
     this.onRefresh = options.onRefresh;
   }
@@ -156,26 +159,27 @@ export abstract class RenewingAuthorizer implements Authorizer {
   }
 
   /** When the held access token expires, POSIX seconds. */
-  get expiresAt(): number | undefined {
-    return this.#expiresAt;
+  get expiresAtSeconds(): number | undefined {
+    return this.#expiresAtSeconds;
   }
 
-  /** Whether a token expiring at `expiresAt` may still be used. Python: `now <= expires_at - 60`. */
-  protected isFresh(expiresAt: number | undefined): boolean {
-    return expiresAt !== undefined && this.now() / 1000 <= expiresAt - EXPIRES_ADJUST_SECONDS;
+  /** Whether a token expiring at `expiresAtSeconds` may still be used. Python: `now <= expires_at - 60`. */
+  protected isFresh(expiresAtSeconds: number | undefined): boolean {
+    return expiresAtSeconds !== undefined &&
+      this.now() / 1000 <= expiresAtSeconds - EXPIRES_ADJUST_SECONDS;
   }
 
   /** Gets new tokens; returns the access token and its expiry. */
-  protected abstract renew(): Promise<{ accessToken: string; expiresAt: number }>;
+  protected abstract renew(): Promise<{ accessToken: string; expiresAtSeconds: number }>;
 
   /** Renews now unless the held token is fresh; concurrent callers share one renewal. */
   async ensureValidToken(): Promise<void> {
-    if (this.#accessToken !== undefined && this.isFresh(this.#expiresAt)) return;
+    if (this.#accessToken !== undefined && this.isFresh(this.#expiresAtSeconds)) return;
     this.#inFlight ??= (async () => {
       try {
         const fresh = await this.renew();
         this.#accessToken = fresh.accessToken;
-        this.#expiresAt = fresh.expiresAt;
+        this.#expiresAtSeconds = fresh.expiresAtSeconds;
       } finally {
         this.#inFlight = undefined;
       }
@@ -197,18 +201,38 @@ export abstract class RenewingAuthorizer implements Authorizer {
    */
   handleMissingAuthorization(sentHeader?: string): Promise<boolean> {
     if (sentHeader === undefined || sentHeader === `Bearer ${this.#accessToken}`) {
-      this.#expiresAt = undefined;
+      this.#expiresAtSeconds = undefined;
     }
     return Promise.resolve(true);
   }
 
-  /** The one entry of a renewal response. */
-  protected singleEntry(response: OAuthTokenResponse, hint: string): TokenData {
+  /**
+   * The entry of a renewal response to use: the one for `resourceServer`
+   * when it is known (a token is only ever sent to the service it was issued
+   * for), else the only one.
+   *
+   * @throws {UnexpectedResponseError} when there is no such entry.
+   */
+  protected entryFor(
+    response: OAuthTokenResponse,
+    resourceServer: string | undefined,
+    hint: string,
+  ): TokenData {
     const entries = Object.values(response.byResourceServer);
-    if (entries.length !== 1) {
-      throw new GlobusSDKUsageError(`renewal did not return exactly one token. ${hint}`);
+    if (resourceServer === undefined) {
+      if (entries.length !== 1) {
+        throw new GlobusSDKUsageError(`renewal did not return exactly one token. ${hint}`);
+      }
+      return entries[0]!;
     }
-    return entries[0]!;
+    const entry = entries.find((e) => e.resource_server === resourceServer);
+    if (entry === undefined) {
+      const got = entries.map((e) => JSON.stringify(e.resource_server)).join(", ");
+      throw new UnexpectedResponseError(
+        `the renewal returned no token for ${resourceServer} (only for ${got}); none was used`,
+      );
+    }
+    return entry;
   }
 }
 
@@ -222,21 +246,31 @@ export abstract class RenewingAuthorizer implements Authorizer {
  * ```
  */
 export interface TokenRefresher {
-  /** Exchanges a refresh token for new tokens. */
-  oauth2RefreshToken(refreshToken: string): Promise<OAuthTokenResponse>;
+  /** Exchanges a refresh token for new tokens; `signal` abandons the request. */
+  oauth2RefreshToken(
+    refreshToken: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<OAuthTokenResponse>;
 }
 
 /** Options of a {@linkcode RefreshTokenAuthorizer}. */
 export interface RefreshTokenAuthorizerOptions extends RenewingAuthorizerOptions {
   /**
-   * A token storage shared with other processes. Each renewal then happens
-   * under the storage's lock: if another process already renewed, its token
-   * is used and Auth is not called; otherwise the refresh is made with the
-   * newest stored refresh token and stored before the lock is released.
-   * Give `resourceServer` with it.
+   * A token storage to keep renewed tokens in; give `resourceServer` with
+   * it. When it is a `RenewingTokenStorage` (both of this SDK's are), each
+   * renewal happens under its lock, shared with other processes: if another
+   * process already renewed, its token is used and Auth is not called;
+   * otherwise the refresh is made with the newest stored refresh token and
+   * stored before the lock is released. Any other storage gets the refreshed
+   * tokens stored after each refresh.
    */
   readonly tokenStorage?: TokenStorage;
-  /** The resource server of the stored record, with `tokenStorage`. */
+  /**
+   * The service the tokens are for, e.g. `groups.api.globus.org`: the key of
+   * the stored record, and the entry of a refresh answer that is used (an
+   * answer without it is refused rather than sent elsewhere). Required with
+   * `tokenStorage`.
+   */
   readonly resourceServer?: string;
   /**
    * With `tokenStorage`: called when a refresh succeeded but storing its
@@ -254,7 +288,7 @@ export interface RefreshTokenAuthorizerOptions extends RenewingAuthorizerOptions
  * ```ts ignore
  * const authorizer = new RefreshTokenAuthorizer(tokenData.refreshToken, authClient, {
  *   accessToken: tokenData.accessToken,
- *   expiresAt: tokenData.expiresAtSeconds,
+ *   expiresAtSeconds: tokenData.expiresAtSeconds,
  *   onRefresh: (response) => storage.storeTokenResponse(response),
  * });
  * ```
@@ -262,7 +296,8 @@ export interface RefreshTokenAuthorizerOptions extends RenewingAuthorizerOptions
 export class RefreshTokenAuthorizer extends RenewingAuthorizer {
   #refreshToken: string;
   readonly #authClient: TokenRefresher;
-  readonly #storage: { tokenStorage: TokenStorage; resourceServer: string } | undefined;
+  readonly #resourceServer: string | undefined;
+  readonly #tokenStorage: TokenStorage | undefined;
   readonly #onStoreError: RefreshTokenAuthorizerOptions["onStoreError"];
 
   /**
@@ -279,15 +314,14 @@ export class RefreshTokenAuthorizer extends RenewingAuthorizer {
     if (!refreshToken) {
       throw new GlobusSDKUsageError("RefreshTokenAuthorizer needs a refresh token");
     }
-    if ((options.tokenStorage === undefined) !== (options.resourceServer === undefined)) {
+    if (options.tokenStorage !== undefined && options.resourceServer === undefined) {
       throw new GlobusSDKUsageError("give tokenStorage and resourceServer together");
     }
     this.#refreshToken = refreshToken;
     this.#authClient = authClient;
     this.#onStoreError = options.onStoreError;
-    this.#storage = options.tokenStorage && options.resourceServer
-      ? { tokenStorage: options.tokenStorage, resourceServer: options.resourceServer }
-      : undefined;
+    this.#resourceServer = options.resourceServer;
+    this.#tokenStorage = options.tokenStorage;
   }
 
   /** The refresh token in use (replaced when Auth returns a new one). */
@@ -295,22 +329,26 @@ export class RefreshTokenAuthorizer extends RenewingAuthorizer {
     return this.#refreshToken;
   }
 
-  /** One refresh grant; with a shared storage, under its lock. */
-  protected async renew(): Promise<{ accessToken: string; expiresAt: number }> {
-    if (this.#storage === undefined) {
+  /** One refresh grant; with a renewing storage, under its lock. */
+  protected async renew(): Promise<{ accessToken: string; expiresAtSeconds: number }> {
+    const storage = this.#tokenStorage;
+    if (storage === undefined || !isRenewingTokenStorage(storage)) {
       const { response, entry } = await this.#refresh(this.#refreshToken);
+      if (storage) await this.#store(() => storage.storeTokenResponse(response));
       await this.onRefresh?.(response);
-      return { accessToken: entry.access_token, expiresAt: entry.expires_at_seconds };
+      return { accessToken: entry.access_token, expiresAtSeconds: entry.expires_at_seconds };
     }
-    const { tokenStorage, resourceServer } = this.#storage;
+    const resourceServer = this.#resourceServer!;
     const stale = this.accessToken;
     let refreshed: { response: OAuthTokenResponse; entry: TokenData } | undefined;
     let record: { accessToken: string; refreshToken: string | null; expiresAtSeconds: number };
     try {
-      record = await tokenStorage.renewTokenData(
+      record = await storage.renewTokenData(
         resourceServer,
-        async (current) => {
-          refreshed = await this.#refresh(current?.refreshToken ?? this.#refreshToken);
+        async (current, context) => {
+          // context?: a storage of someone else's may not pass one
+          const refreshToken = current?.refreshToken ?? this.#refreshToken;
+          refreshed = await this.#refresh(refreshToken, context?.signal);
           return refreshed.response;
         },
         { isUsable: (c) => c.accessToken !== stale && this.isFresh(c.expiresAtSeconds) },
@@ -328,15 +366,33 @@ export class RefreshTokenAuthorizer extends RenewingAuthorizer {
     if (record.refreshToken) this.#refreshToken = record.refreshToken;
     // Outside the storage's lock: onRefresh may well write to that storage.
     if (refreshed) await this.onRefresh?.(refreshed.response);
-    return { accessToken: record.accessToken, expiresAt: record.expiresAtSeconds };
+    return { accessToken: record.accessToken, expiresAtSeconds: record.expiresAtSeconds };
   }
 
-  /** A refresh grant; keeps the refresh token unless Auth sent a new one (RFC 6749 §6). */
+  /** Stores, handing a failure to `onStoreError` when there is one. */
+  async #store(store: () => Promise<void>): Promise<void> {
+    try {
+      await store();
+    } catch (error) {
+      if (this.#onStoreError === undefined) throw error;
+      await this.#onStoreError(error);
+    }
+  }
+
+  /**
+   * A refresh grant, checked before anything is kept: the entry used is the
+   * one for the resource server. Keeps the refresh token unless Auth sent a
+   * new one (RFC 6749 §6).
+   */
   async #refresh(
     refreshToken: string,
+    signal?: AbortSignal,
   ): Promise<{ response: OAuthTokenResponse; entry: TokenData }> {
-    const response = await this.#authClient.oauth2RefreshToken(refreshToken);
-    const entry = this.singleEntry(response, "Possible service error.");
+    const response = await this.#authClient.oauth2RefreshToken(
+      refreshToken,
+      signal ? { signal } : {},
+    );
+    const entry = this.entryFor(response, this.#resourceServer, "Possible service error.");
     this.#refreshToken = entry.refresh_token ?? refreshToken;
     return { response, entry };
   }
@@ -386,13 +442,14 @@ export class ClientCredentialsAuthorizer extends RenewingAuthorizer {
   }
 
   /** One client-credentials grant. */
-  protected async renew(): Promise<{ accessToken: string; expiresAt: number }> {
+  protected async renew(): Promise<{ accessToken: string; expiresAtSeconds: number }> {
     const response = await this.#client.oauth2ClientCredentialsTokens(this.scopes);
-    const entry = this.singleEntry(
+    const entry = this.entryFor(
       response,
+      undefined,
       `Ensure scopes ${this.scopes} are for only one resource server.`,
     );
     await this.onRefresh?.(response);
-    return { accessToken: entry.access_token, expiresAt: entry.expires_at_seconds };
+    return { accessToken: entry.access_token, expiresAtSeconds: entry.expires_at_seconds };
   }
 }

@@ -236,3 +236,22 @@ export function getHttpTimeoutMs(
   }
   return seconds * 1000;
 }
+
+/**
+ * The user's home directory, as Python's `os.path.expanduser("~")` finds it:
+ * `HOME`, else (Windows, where `HOME` is usually unset) `USERPROFILE`;
+ * undefined when neither is set or readable.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { homeDirectory } from "./config.ts";
+ *
+ * const env = (name: string) => name === "USERPROFILE" ? "C:\\Users\\ada" : undefined;
+ * assert.equal(homeDirectory({ env }), "C:\\Users\\ada");
+ * ```
+ */
+export function homeDirectory(options: { env?: EnvReader | undefined } = {}): string | undefined {
+  const env = options.env ?? readEnv;
+  return env("HOME") || env("USERPROFILE") || undefined;
+}

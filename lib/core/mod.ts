@@ -41,6 +41,7 @@ export {
   type EnvReader,
   getEnvironmentName,
   getServiceUrl,
+  homeDirectory,
   readEnv,
   type ServiceName,
 } from "./config.ts";

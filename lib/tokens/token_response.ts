@@ -5,7 +5,7 @@
  * @module
  */
 
-import { GlobusSDKUsageError } from "../core/errors.ts";
+import { GlobusSDKUsageError, UnexpectedResponseError } from "../core/errors.ts";
 import { type IdTokenClaims, type IdTokenKeySource, verifyIdToken } from "./id_token.ts";
 
 /**
@@ -14,10 +14,14 @@ import { type IdTokenClaims, type IdTokenKeySource, verifyIdToken } from "./id_t
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { TokenData } from "./token_response.ts";
- * function bearer(data: TokenData): string {
- *   return `Bearer ${data.access_token}`;
- * }
+ *
+ * const data: TokenData = {
+ *   scope: "s", access_token: "AT", refresh_token: null, token_type: "Bearer",
+ *   expires_at_seconds: 1796183373, resource_server: "groups.api.globus.org",
+ * };
+ * assert.equal(`Bearer ${data.access_token}`, "Bearer AT");
  * ```
  */
 export interface TokenData {
@@ -45,35 +49,72 @@ export interface OAuthTokenResponseOptions {
   readonly receivedAt?: number;
   /** Where `decodeIdToken()` finds the client id and signing keys: the Auth client that asked. */
   readonly idTokenKeys?: IdTokenKeySource;
+  /** The request that got this answer, named in the message of an {@linkcode UnexpectedResponseError}. */
+  readonly request?: { readonly method?: string; readonly url?: string };
 }
+
+/**
+ * The largest `expires_in` taken, in seconds (100 years): anything above is
+ * not a real lifetime, and would make `expires_at_seconds` lose precision.
+ */
+const MAX_EXPIRES_IN_SECONDS = 100 * 365 * 86_400;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function requireString(doc: Record<string, unknown>, key: string): string {
-  const value = doc[key];
-  if (typeof value !== "string") {
-    throw new TypeError(`token response: '${key}' must be a string, got ${typeof value}`);
+/** JSON type names for messages (never the value: it could be a token). */
+function typeOf(value: unknown): string {
+  return value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
+}
+
+/**
+ * One entry of the answer, checked where it enters the SDK: past this point
+ * every field has the type {@linkcode TokenData} says, and every number is
+ * one the token storage can keep.
+ */
+function toTokenData(
+  doc: Record<string, unknown>,
+  receivedAtSeconds: number,
+  bad: (problem: string) => Error,
+): TokenData {
+  const own = (key: string) => Object.hasOwn(doc, key) ? doc[key] : undefined;
+  const required = (key: string): string => {
+    const value = own(key);
+    if (typeof value !== "string" || (value === "" && key !== "scope")) {
+      throw bad(
+        `'${key}' must be a non-empty string (it is ${value === "" ? "empty" : typeOf(value)})`,
+      );
+    }
+    return value;
+  };
+  const optional = (key: string): string | null => {
+    const value = own(key);
+    if (value === undefined || value === null || value === "") return null; // "" is no token
+    if (typeof value !== "string") throw bad(`'${key}' must be a string (it is ${typeOf(value)})`);
+    return value;
+  };
+  // Missing means already expired, as in Python; anything else must be a real lifetime.
+  const given = own("expires_in");
+  const expiresIn = given === undefined ? 0 : given;
+  if (
+    typeof expiresIn !== "number" || !Number.isFinite(expiresIn) || expiresIn < 0 ||
+    expiresIn > MAX_EXPIRES_IN_SECONDS
+  ) {
+    throw bad(
+      `'expires_in' must be a number of seconds from 0 to ${MAX_EXPIRES_IN_SECONDS} (it is ${
+        typeof expiresIn === "number" ? "out of range" : typeOf(expiresIn)
+      })`,
+    );
   }
-  return value;
-}
-
-function optionalString(doc: Record<string, unknown>, key: string): string | null {
-  const value = doc[key];
-  return typeof value === "string" ? value : null;
-}
-
-function toTokenData(doc: Record<string, unknown>, receivedAtSeconds: number): TokenData {
-  const expiresIn = typeof doc.expires_in === "number" ? doc.expires_in : 0;
   return {
-    scope: requireString(doc, "scope"),
-    access_token: requireString(doc, "access_token"),
-    refresh_token: optionalString(doc, "refresh_token"),
-    token_type: optionalString(doc, "token_type"),
+    scope: required("scope"),
+    access_token: required("access_token"),
+    refresh_token: optional("refresh_token"),
+    token_type: optional("token_type"),
     // Truncated toward zero, as Python's int(time.time() + expires_in).
     expires_at_seconds: Math.trunc(receivedAtSeconds + expiresIn),
-    resource_server: requireString(doc, "resource_server"),
+    resource_server: required("resource_server"),
   };
 }
 
@@ -82,12 +123,13 @@ function toTokenData(doc: Record<string, unknown>, receivedAtSeconds: number): T
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { OAuthTokenResponse } from "./token_response.ts";
  * const r = new OAuthTokenResponse({
  *   access_token: "AT", scope: "openid email", resource_server: "auth.globus.org",
  *   expires_in: 3600, other_tokens: [],
  * });
- * console.log(r.byScopes.get("openid").resource_server); // "auth.globus.org"
+ * assert.deepEqual(r.byScopes.get("openid").resource_server, "auth.globus.org");
  * ```
  */
 export class ScopeIndex implements Iterable<string> {
@@ -150,13 +192,14 @@ export class ScopeIndex implements Iterable<string> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { OAuthTokenResponse } from "./token_response.ts";
  * const tokens = new OAuthTokenResponse({
  *   access_token: "AT", expires_in: 172800, resource_server: "groups.api.globus.org",
  *   scope: "urn:globus:auth:scope:groups.api.globus.org:view_my_groups_and_memberships",
  *   token_type: "Bearer", other_tokens: [],
  * });
- * console.log(tokens.byResourceServer["groups.api.globus.org"]?.access_token); // "AT"
+ * assert.deepEqual(tokens.byResourceServer["groups.api.globus.org"]?.access_token, "AT");
  * ```
  */
 export class OAuthTokenResponse {
@@ -169,21 +212,30 @@ export class OAuthTokenResponse {
   readonly #idTokenKeys: IdTokenKeySource | undefined;
 
   /**
-   * Wraps a parsed token response body.
+   * Wraps a parsed token response body, checking every entry.
    *
-   * @throws {TypeError} when the body lacks `access_token`, `scope` or `resource_server`.
+   * @throws {UnexpectedResponseError} when the body is not an object, an entry
+   *   lacks `access_token`, `scope` or `resource_server`, or a field has the
+   *   wrong type or an impossible value (`expires_in` negative, a string, or
+   *   above 100 years).
    */
   constructor(data: unknown, options: OAuthTokenResponseOptions = {}) {
-    if (!isObject(data)) throw new TypeError("token response: body must be a JSON object");
+    const bad = (problem: string) =>
+      new UnexpectedResponseError(`token response: ${problem}`, options.request ?? {});
+    if (!isObject(data)) throw bad("the body must be a JSON object");
     this.data = data;
     this.#idTokenKeys = options.idTokenKeys;
     const receivedAtSeconds = (options.receivedAt ?? Date.now()) / 1000;
     const others = Array.isArray(data.other_tokens) ? data.other_tokens : [];
     const byRs: Record<string, TokenData> = {};
     for (const doc of [data, ...others]) {
-      if (!isObject(doc)) throw new TypeError("token response: other_tokens must hold objects");
-      const entry = toTokenData(doc, receivedAtSeconds);
-      byRs[entry.resource_server] ??= entry;
+      if (!isObject(doc)) throw bad("other_tokens must hold objects");
+      const entry = toTokenData(doc, receivedAtSeconds, bad);
+      // defineProperty: a resource server named "__proto__" is a key like any other, also
+      // outside Deno (which has no Object.prototype.__proto__ accessor to begin with).
+      if (!Object.hasOwn(byRs, entry.resource_server)) {
+        Object.defineProperty(byRs, entry.resource_server, { value: entry, enumerable: true });
+      }
     }
     this.byResourceServer = Object.freeze(byRs);
     this.byScopes = new ScopeIndex(Object.values(byRs));
@@ -239,9 +291,10 @@ export class OAuthTokenResponse {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { OAuthAuthorizationCodeResponse, OAuthTokenResponse } from "./token_response.ts";
  * const r = new OAuthAuthorizationCodeResponse({ access_token: "A", scope: "s", resource_server: "rs" });
- * console.log(r instanceof OAuthTokenResponse); // true
+ * assert.deepEqual(r instanceof OAuthTokenResponse, true);
  * ```
  */
 export class OAuthAuthorizationCodeResponse extends OAuthTokenResponse {}
@@ -251,9 +304,10 @@ export class OAuthAuthorizationCodeResponse extends OAuthTokenResponse {}
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { OAuthRefreshTokenResponse } from "./token_response.ts";
  * const r = new OAuthRefreshTokenResponse({ access_token: "A", scope: "s", resource_server: "rs" });
- * console.log(r.byResourceServer.rs?.refresh_token); // null
+ * assert.deepEqual(r.byResourceServer.rs?.refresh_token, null);
  * ```
  */
 export class OAuthRefreshTokenResponse extends OAuthTokenResponse {}
@@ -264,9 +318,10 @@ export class OAuthRefreshTokenResponse extends OAuthTokenResponse {}
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { OAuthClientCredentialsResponse } from "./token_response.ts";
  * const r = new OAuthClientCredentialsResponse({ access_token: "A", scope: "s", resource_server: "rs" });
- * console.log(Object.keys(r.byResourceServer)); // ["rs"]
+ * assert.deepEqual(Object.keys(r.byResourceServer), ["rs"]);
  * ```
  */
 export class OAuthClientCredentialsResponse extends OAuthTokenResponse {}

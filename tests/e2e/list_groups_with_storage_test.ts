@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { GroupsScopes } from "../../lib/mod.ts";
-import { runScript, startFakeGlobus, TUTORIAL_CLIENT_ID } from "../../lib/testing/mod.ts";
+import { JSONTokenStorage } from "../../lib/token_storage/json_storage.ts";
+import {
+  defaultDataset,
+  runScript,
+  startFakeGlobus,
+  TUTORIAL_CLIENT_ID,
+} from "../../lib/testing/mod.ts";
 import {
   ALICE_CSV,
   lastErrorLine,
@@ -12,6 +18,7 @@ import {
 } from "./_harness.ts";
 
 const RS = "groups.api.globus.org";
+const OTHER_CLIENT = "0ther000-0000-4000-8000-000000000001";
 
 interface StoredRecord {
   "access_token": string;
@@ -207,7 +214,7 @@ Deno.test("list_groups_with_storage.ts --logout revokes the stored tokens and re
     "POST /v2/oauth2/token/revoke 200",
   ]);
   const doc = JSON.parse(await Deno.readTextFile(home.tokenFile));
-  assert.deepEqual(doc.data.DEFAULT, {});
+  assert.deepEqual(doc.data, {}, "no empty DEFAULT is left");
   // Logged out means the next run asks for a login again.
   const next = await runWithStorage(fake, home, [{ closeStdin: true }]);
   assert.equal(next.status, 1);
@@ -289,7 +296,7 @@ Deno.test("list_groups_with_storage.ts removes a revoked login even when the new
   assert.match(run.stderr, /The stored Globus login has expired or been revoked; it was removed/);
   assert.match(lastErrorLine(run), /^error: no code was entered/);
   const doc = JSON.parse(await Deno.readTextFile(home.tokenFile));
-  assert.deepEqual(doc.data.DEFAULT, {}, "the dead record is gone");
+  assert.deepEqual(doc.data, {}, "the dead record is gone");
 });
 
 Deno.test("list_groups_with_storage.ts still lists groups when the renewed tokens cannot be saved, and warns", async () => {
@@ -307,7 +314,7 @@ Deno.test("list_groups_with_storage.ts still lists groups when the renewed token
   assert.equal(run.stdout, ALICE_CSV);
   assert.match(
     run.stderr,
-    /^warning: the renewed tokens could not be saved \(token file .*: cannot write the file .*\); the next run may need a new login\n$/,
+    /^warning: the renewed tokens could not be saved \(token file .*: cannot write the file: .*\.tmp is in the way \(a directory that is not empty .*\); remove it\); the next run may need a new login\n$/,
   );
   assert.deepEqual(scriptCalls(fake), [
     "POST /v2/oauth2/token refresh_token 200",
@@ -327,10 +334,9 @@ Deno.test("list_groups_with_storage.ts keeps a login another process stored whil
   fake.clearLog();
   const running = runWithStorage(fake, home); // stdin closed: a new login would fail
   while (fake.pendingFaults() > 0) await new Promise((r) => setTimeout(r, 10));
-  // The script holds the lock while its refresh is at Auth; the other process waits for it,
-  // then stores its fresh login, as JSONTokenStorage would.
-  const lock = await Deno.open(`${home.tokenFile}.lock`, { read: true, write: true });
-  await lock.lock(true);
+  // The refresh is at Auth now. A program that takes no lock (the Python tutorial
+  // shares this file) stores a fresh login meanwhile, atomically. Nothing here waits
+  // for the script: the file is changed before the refused refresh comes back.
   const fresh = fake.issueTokens({
     username: "alice",
     clientId: TUTORIAL_CLIENT_ID,
@@ -343,10 +349,8 @@ Deno.test("list_groups_with_storage.ts keeps a login another process stored whil
     refresh_token: fresh.refresh_token,
     expires_at_seconds: Math.trunc(Date.now() / 1000) + 3600,
   });
-  // Atomically, as JSONTokenStorage writes (the script may read without the lock).
   await Deno.writeTextFile(`${home.tokenFile}.other`, JSON.stringify(doc));
   await Deno.rename(`${home.tokenFile}.other`, home.tokenFile);
-  lock.close();
 
   const run = await running;
   assert.equal(run.status, 0, run.stderr);
@@ -357,4 +361,211 @@ Deno.test("list_groups_with_storage.ts keeps a login another process stored whil
     "GET /v2/groups/my_groups 200",
   ]);
   assert.equal((await readRecord(home.tokenFile)).refresh_token, fresh.refresh_token);
+});
+
+Deno.test("list_groups_with_storage.ts with another --client-id keeps its login apart and never removes the default one", async () => {
+  const dataset = defaultDataset();
+  dataset.clients.push({
+    clientId: OTHER_CLIENT,
+    type: "native",
+    name: "other",
+    identityId: OTHER_CLIENT,
+  });
+  await using fake = await startFakeGlobus({ dataset });
+  await using home = await tempHome();
+  assert.equal((await runWithStorage(fake, home, [{ username: "alice" }])).status, 0);
+  await expireStoredLogin(fake, home.tokenFile);
+  const before = await readRecord(home.tokenFile);
+  fake.clearLog();
+  // Before: OTHER sent the default client's refresh token, Auth said invalid_grant, and
+  // the default login was removed though it still worked.
+  const other = await runWithStorage(fake, home, [{ username: "alice" }], [
+    "--client-id",
+    OTHER_CLIENT,
+  ]);
+  assert.equal(other.status, 0, other.stderr);
+  assert.equal(other.stdout, ALICE_CSV);
+  assert.equal(other.authorizeUrls.length, 1, "OTHER has no login of its own yet");
+  assert.deepEqual(scriptCalls(fake), [
+    "POST /v2/oauth2/token authorization_code 200",
+    "GET /v2/groups/my_groups 200",
+  ]);
+  const doc = JSON.parse(await Deno.readTextFile(home.tokenFile));
+  assert.deepEqual(Object.keys(doc.data), ["DEFAULT", `client:${OTHER_CLIENT}`]);
+  assert.deepEqual(doc.data.DEFAULT[RS], before, "the default login is untouched");
+  // And the default client still uses its own login.
+  fake.clearLog();
+  const again = await runWithStorage(fake, home);
+  assert.equal(again.status, 0, again.stderr);
+  assert.deepEqual(scriptCalls(fake), [
+    "POST /v2/oauth2/token refresh_token 200",
+    "GET /v2/groups/my_groups 200",
+  ]);
+});
+
+/** Holds the token file's lock, as another process renewing would, until `release()`. */
+async function holdLock(tokenFile: string): Promise<{ release: () => Promise<void> }> {
+  let fail: ((e: Error) => void) | undefined;
+  const held = new JSONTokenStorage(tokenFile).renewTokenData(
+    RS,
+    () => new Promise((_, reject) => fail = reject),
+    { isUsable: () => false, timeoutMs: 60_000 },
+  ).catch(() => {});
+  while (fail === undefined) await new Promise((r) => setTimeout(r, 5));
+  return {
+    release: async () => {
+      fail!(new Error("released"));
+      await held;
+    },
+  };
+}
+
+Deno.test("list_groups_with_storage.ts waits a bounded time for another process's lock, says so, and leaves the file alone", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  assert.equal((await runWithStorage(fake, home, [{ username: "alice" }])).status, 0);
+  const lock = await holdLock(home.tokenFile);
+  try {
+    // A stored access token that is still valid never waits for the lock.
+    fake.clearLog();
+    const warm = await runWithStorage(fake, home);
+    assert.equal(warm.status, 0, warm.stderr);
+    assert.equal(warm.stderr, "");
+
+    await expireStoredLogin(fake, home.tokenFile);
+    const before = await Deno.readTextFile(home.tokenFile);
+    fake.clearLog();
+    const run = await runWithStorage(fake, home, [], ["--lock-timeout", "2"]);
+    assert.equal(run.status, 1);
+    const lines = run.stderr.trimEnd().split("\n");
+    assert.deepEqual(lines, [
+      `Waiting for another process that is using ${home.tokenFile} (up to 2 s)...`,
+      `error: token file ${home.tokenFile}: gave up waiting after 2 s for the lock ${home.tokenFile}.lock: another process is using the token file; the file was not changed. Try again when it is done, or stop it`,
+    ]);
+    assert.deepEqual(scriptCalls(fake), [], "no refresh without the lock");
+    assert.equal(await Deno.readTextFile(home.tokenFile), before);
+  } finally {
+    await lock.release();
+  }
+  assert.deepEqual(
+    [...Deno.readDirSync(home.home)].map((e) => e.name).filter((n) => n.startsWith(".list-my")),
+    [".list-my-globus-groups-tokens.json"],
+    "only the token file remains: no .lock, no .tmp",
+  );
+});
+
+Deno.test("list_groups_with_storage.ts checks the token file can be written before the login, not after", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  // A directory that does not exist, under the narrow permissions (which cannot create it).
+  const missing = `${home.home}/no/such/dir`;
+  const file = `${missing}/tokens.json`;
+  const first = await runScript(fake, {
+    script: WITH_STORAGE,
+    denoFlags: storageFlags(file),
+    env: { HOME: home.home },
+    args: ["--token-file", file],
+    logins: [{ username: "alice" }],
+  });
+  assert.equal(first.status, 1);
+  assert.equal(
+    lastErrorLine(first),
+    `error: token file ${file}: the directory ${missing} does not exist; create it (mkdir -m 700 ${missing}) or use another path`,
+  );
+  assert.equal(first.authorizeUrls.length, 0, "the login was not spent");
+
+  // --force-login over a file that cannot be replaced: fails before the login too.
+  assert.equal((await runWithStorage(fake, home, [{ username: "alice" }])).status, 0);
+  const before = await Deno.readTextFile(home.tokenFile);
+  await Deno.mkdir(`${home.tokenFile}.tmp`);
+  await Deno.writeTextFile(`${home.tokenFile}.tmp/keep`, "x");
+  fake.clearLog();
+  const forced = await runWithStorage(fake, home, [{ username: "alice" }], ["--force-login"]);
+  assert.equal(forced.status, 1);
+  assert.match(
+    lastErrorLine(forced),
+    /^error: token file .*: cannot write the file: .*\.tmp is in the way \(a directory that is not empty .*\); remove it$/,
+  );
+  assert.equal(forced.authorizeUrls.length, 0);
+  assert.deepEqual(scriptCalls(fake), []);
+  assert.equal(await Deno.readTextFile(home.tokenFile), before);
+  assert.equal(await Deno.readTextFile(`${home.tokenFile}.tmp/keep`), "x");
+});
+
+Deno.test("list_groups_with_storage.ts never re-sends the code exchange once it may have reached Auth", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  fake.addFault({ pathPrefix: "/v2/oauth2/token", method: "POST", status: 503 });
+  const run = await runWithStorage(fake, home, [{ username: "alice" }]);
+  assert.equal(run.status, 1);
+  assert.match(lastErrorLine(run), /^error: Globus is not answering properly/);
+  assert.deepEqual(scriptCalls(fake), ["POST /v2/oauth2/token authorization_code 503"]);
+});
+
+Deno.test("list_groups_with_storage.ts keeps the login when a refresh fails with a 400 other than invalid_grant", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  assert.equal((await runWithStorage(fake, home, [{ username: "alice" }])).status, 0);
+  await expireStoredLogin(fake, home.tokenFile);
+  const before = await readRecord(home.tokenFile);
+  fake.addFault({ pathPrefix: "/v2/oauth2/token", method: "POST", status: 400 });
+  fake.clearLog();
+  const run = await runWithStorage(fake, home, [{ closeStdin: true }]);
+  assert.equal(run.status, 1);
+  assert.match(
+    lastErrorLine(run),
+    /^error: Globus refused the request: POST .*token 400 FakeFault/,
+  );
+  assert.ok(!run.stderr.includes("expired or been revoked"), run.stderr);
+  assert.equal(run.authorizeUrls.length, 0);
+  assert.deepEqual(await readRecord(home.tokenFile), before, "the login is kept");
+});
+
+Deno.test("list_groups_with_storage.ts --logout keeps what it could not revoke, and --local-only forgets it", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  assert.equal((await runWithStorage(fake, home, [{ username: "alice" }])).status, 0);
+  const before = await Deno.readTextFile(home.tokenFile);
+  fake.addFault({ pathPrefix: "/v2/oauth2/token/revoke", status: 403, times: Infinity });
+  const failed = await runWithStorage(fake, home, [], ["--logout"]);
+  assert.equal(failed.status, 1);
+  assert.match(
+    lastErrorLine(failed),
+    new RegExp(
+      `^error: could not revoke the tokens for groups\\.api\\.globus\\.org \\(Globus refused the request: .*\\); they were kept in ${home.tokenFile}: run --logout again later, or --logout --local-only to forget them here \\(they stay valid at Globus until they expire\\)$`,
+    ),
+  );
+  assert.equal(await Deno.readTextFile(home.tokenFile), before);
+
+  fake.clearLog();
+  const forgot = await runWithStorage(fake, home, [], ["--logout", "--local-only"]);
+  assert.equal(forgot.status, 0, forgot.stderr);
+  assert.equal(
+    forgot.stderr,
+    `Forgot 1 token record(s) in ${home.tokenFile} without revoking them; they stay valid at Globus until they expire\n`,
+  );
+  assert.deepEqual(scriptCalls(fake), [], "Auth is not contacted");
+  assert.deepEqual(JSON.parse(await Deno.readTextFile(home.tokenFile)).data, {});
+});
+
+Deno.test("list_groups_with_storage.ts --logout keeps a login stored while it was revoking the old one", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  assert.equal((await runWithStorage(fake, home, [{ username: "alice" }])).status, 0);
+  fake.addFault({ pathPrefix: "/v2/oauth2/token/revoke", delayMs: 1500 });
+  fake.clearLog();
+  const running = runWithStorage(fake, home, [], ["--logout"]);
+  while (fake.pendingFaults() > 0) await new Promise((r) => setTimeout(r, 10));
+  // Another program stores a new login while the old one is being revoked.
+  const doc = JSON.parse(await Deno.readTextFile(home.tokenFile));
+  doc.data.DEFAULT[RS].access_token = "NEWER-ACCESS-TOKEN";
+  await Deno.writeTextFile(`${home.tokenFile}.other`, JSON.stringify(doc));
+  await Deno.rename(`${home.tokenFile}.other`, home.tokenFile);
+  const run = await running;
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(
+    run.stderr,
+    `A newer login for groups.api.globus.org was stored meanwhile; it was kept in ${home.tokenFile}\n`,
+  );
+  assert.equal((await readRecord(home.tokenFile)).access_token, "NEWER-ACCESS-TOKEN");
 });

@@ -1,7 +1,7 @@
 // Child process of the crash test: rewrites two large records forever, both
 // carrying the same sequence number, until it is killed.
 // Args: <token file>
-import { JSONTokenStorage } from "../../lib/token_storage/token_storage.ts";
+import { JSONTokenStorage } from "../../lib/token_storage/json_storage.ts";
 
 const [path] = Deno.args as [string];
 const storage = new JSONTokenStorage(path);

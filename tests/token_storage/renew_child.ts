@@ -3,7 +3,7 @@
 // (it runs under the storage's lock) and is slow on purpose, so that without
 // the lock every process would call it. Prints the access token it ends with.
 // Args: <token file> <counter file> <barrier file> <id>
-import { JSONTokenStorage } from "../../lib/token_storage/token_storage.ts";
+import { JSONTokenStorage } from "../../lib/token_storage/json_storage.ts";
 import { OAuthRefreshTokenResponse } from "../../lib/tokens/token_response.ts";
 
 const [path, counter, barrier, id] = Deno.args as [string, string, string, string];

@@ -1,7 +1,7 @@
 // Child process of the concurrency test: waits for the start signal, then
 // stores its own record several times.
 // Args: <token file> <namespace> <resource server> <barrier file> <iterations>
-import { JSONTokenStorage } from "../../lib/token_storage/token_storage.ts";
+import { JSONTokenStorage } from "../../lib/token_storage/json_storage.ts";
 
 const [path, namespace, rs, barrier, iterations] = Deno.args as [
   string,

@@ -1,0 +1,167 @@
+/**
+ * Private: the exclusive cross-process lock of a token file, on the sidecar
+ * file `<path>.lock`, which exists only while someone holds it.
+ *
+ * The protocol (POSIX; see ARCHITECTURE.md):
+ *
+ * 1. Open `<path>.lock` read-only, or create it (`createNew`, then chmod
+ *    0600 whatever the umask) when it is missing. Read-only opens work on
+ *    a lock file of any mode the owner can read.
+ * 2. `tryLock` it (`flock(LOCK_EX|LOCK_NB)`), polling with a short backoff:
+ *    a wait can then be bounded, reported (`onWait` after `noticeMs`) and
+ *    abandoned (`timeoutMs`) without leaving a blocked thread behind.
+ * 3. Having the lock, check that the path still names the file locked (same
+ *    device and inode). If not, the holder before removed it while this
+ *    process waited: start again with whatever the path names now.
+ * 4. To release: remove `<path>.lock` while still holding it, then close.
+ *
+ * No two processes hold the lock at once: a process holds it only on the
+ * inode the path names, and only a holder removes the path. None is
+ * deadlocked: a file removed under a waiter is seen in step 3. A holder
+ * killed with SIGKILL leaves the file behind, unlocked; the next holder
+ * removes it. On Windows, where an open file cannot be removed safely and
+ * inode numbers may be missing, the lock file is kept, as before.
+ *
+ * @module
+ */
+
+import { TokenStorageError } from "../core/errors.ts";
+
+const POSIX = Deno.build.os !== "windows";
+
+/** How a lock is waited for. */
+export interface LockWait {
+  /** Give up after this many ms. */
+  readonly timeoutMs: number;
+  /** Call `onWait` once after this many ms of waiting. */
+  readonly noticeMs: number;
+  /** Told once that another process holds the lock. */
+  readonly onWait?:
+    | ((info: { path: string; lockPath: string; waitedMs: number }) => void)
+    | undefined;
+  /** Creates the token file's directory when the lock file cannot be created for lack of it. */
+  readonly createDirectory: () => Promise<void>;
+}
+
+/** Paths this process holds the lock of, to say so when a wait is for itself. */
+const heldHere = new Set<string>();
+
+export function errorText(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+/** Runs `fn` while holding the lock of `path`; the lock file is gone afterwards. */
+export async function withFileLock<T>(
+  path: string,
+  wait: LockWait,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const lockPath = `${path}.lock`;
+  const file = await acquire(path, lockPath, wait);
+  heldHere.add(lockPath);
+  try {
+    return await fn();
+  } finally {
+    heldHere.delete(lockPath);
+    try {
+      if (POSIX && await namesFile(lockPath, file)) await Deno.remove(lockPath);
+    } catch {
+      // left behind: the next holder removes it
+    } finally {
+      file.close(); // releases the lock
+    }
+  }
+}
+
+async function acquire(path: string, lockPath: string, wait: LockWait): Promise<Deno.FsFile> {
+  const started = performance.now();
+  let noticed = false;
+  let delayMs = 2;
+  for (;;) {
+    const file = await openLockFile(path, lockPath, wait);
+    let keep = false;
+    try {
+      for (;;) {
+        if (await file.tryLock(true)) {
+          if (!POSIX || await namesFile(lockPath, file)) {
+            keep = true;
+            return file;
+          }
+          break; // removed by the holder before: lock what the path names now
+        }
+        const waitedMs = performance.now() - started;
+        if (waitedMs >= wait.timeoutMs) {
+          const self = heldHere.has(lockPath)
+            ? "this process holds it (a write to the storage from inside renewTokenData()?)"
+            : "another process is using the token file";
+          throw new TokenStorageError(
+            path,
+            `gave up waiting after ${wait.timeoutMs / 1000} s for the lock ${lockPath}: ${self}; ` +
+              `the file was not changed. ` +
+              `Try again when it is done, or stop it`,
+          );
+        }
+        if (!noticed && waitedMs >= wait.noticeMs) {
+          noticed = true;
+          wait.onWait?.({ path, lockPath, waitedMs });
+        }
+        await new Promise((r) => setTimeout(r, delayMs));
+        delayMs = Math.min(delayMs * 2, 50);
+      }
+    } finally {
+      if (!keep) file.close();
+    }
+  }
+}
+
+/** Whether `lockPath` still names the open `file` (same device and inode). */
+async function namesFile(lockPath: string, file: Deno.FsFile): Promise<boolean> {
+  const [held, named] = await Promise.all([
+    file.stat(),
+    Deno.lstat(lockPath).catch((err) => {
+      if (err instanceof Deno.errors.NotFound) return null;
+      throw err;
+    }),
+  ]);
+  if (named === null) return false;
+  if (held.ino === null || named.ino === null) return true; // cannot tell: assume so
+  return held.dev === named.dev && held.ino === named.ino;
+}
+
+/** Opens the lock file read-only, creating it 0600 when missing. */
+async function openLockFile(path: string, lockPath: string, wait: LockWait): Promise<Deno.FsFile> {
+  const failure = (err: unknown) => {
+    const hint = err instanceof Deno.errors.PermissionDenied
+      ? `; if no other program is using the token file, remove ${lockPath}`
+      : "";
+    return new TokenStorageError(
+      path,
+      `cannot open the lock file ${lockPath} (${errorText(err)})${hint}`,
+      { cause: err },
+    );
+  };
+  for (let attempt = 0;; attempt++) {
+    try {
+      return await Deno.open(lockPath, { read: true });
+    } catch (err) {
+      if (!(err instanceof Deno.errors.NotFound)) throw failure(err);
+    }
+    try {
+      const file = await Deno.open(lockPath, {
+        read: true,
+        write: true,
+        createNew: true,
+        mode: 0o600,
+      });
+      // Whatever the umask: another process must be able to open it read-only.
+      if (POSIX) await Deno.chmod(lockPath, 0o600).catch(() => {});
+      return file;
+    } catch (err) {
+      if (err instanceof Deno.errors.AlreadyExists) continue; // created meanwhile: open that one
+      if (!(err instanceof Deno.errors.NotFound) || attempt > 0) {
+        throw err instanceof TokenStorageError ? err : failure(err);
+      }
+      await wait.createDirectory(); // the parent directory is missing
+    }
+  }
+}
