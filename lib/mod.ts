@@ -6,16 +6,29 @@
  * Python, and the Groups client.
  *
  * @example List my groups (the tutorial)
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { AccessTokenAuthorizer, GroupsClient, NativeAppAuthClient } from "./mod.ts";
+ * import { startFakeGlobus, TUTORIAL_CLIENT_ID } from "./testing/mod.ts";
  *
- * const authClient = new NativeAppAuthClient("61338d24-54d5-408f-a10d-66c06b59f6d2");
+ * // Against the local fake Globus; without the baseUrl options it is Globus itself.
+ * await using fake = await startFakeGlobus();
+ * const authClient = new NativeAppAuthClient(TUTORIAL_CLIENT_ID, { baseUrl: fake.authUrl });
  * authClient.oauth2StartFlow({ requestedScopes: GroupsClient.scopes.viewMyGroupsAndMemberships });
- * console.log(await authClient.oauth2GetAuthorizeUrl());
+ * const authorizeUrl = await authClient.oauth2GetAuthorizeUrl(); // the person opens this page,
+ * const code = await fake.loginCode(authorizeUrl, "alice"); // logs in, and pastes the code shown
  * const tokens = await authClient.oauth2ExchangeCodeForTokens(code);
  * const accessToken = tokens.byResourceServer[GroupsClient.resourceServer]!.access_token;
- * const groupsClient = new GroupsClient({ authorizer: new AccessTokenAuthorizer(accessToken) });
- * for (const group of await groupsClient.getMyGroups()) console.log(group.name);
+ * const groupsClient = new GroupsClient({
+ *   baseUrl: fake.groupsUrl,
+ *   authorizer: new AccessTokenAuthorizer(accessToken),
+ * });
+ * const groups = await groupsClient.getMyGroups();
+ * assert.deepEqual(groups.map((g) => g.name), [
+ *   "Alice's Lab",
+ *   'Physics, Chemistry & "Friends"',
+ *   "Ünïcødé 研究 group",
+ * ]);
  * ```
  *
  * @module

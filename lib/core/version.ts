@@ -4,8 +4,12 @@
  *
  * @example Show the version
  * ```ts
+ * import assert from "node:assert/strict";
  * import { VERSION } from "./version.ts";
- * console.log(`globus-deno ${VERSION}`);
+ * import config from "../../deno.json" with { type: "json" };
+ *
+ * assert.equal(VERSION, config.version); // the version the package is published as
+ * assert.match(`globus-deno/${VERSION}`, /^globus-deno\/\d+\.\d+\.\d+$/);
  * ```
  */
 export const VERSION = "0.1.0";

@@ -22,8 +22,13 @@ import { defaultDataset } from "./default_dataset.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parsePort } from "./cli.ts";
- * console.log(parsePort(["--port", "8765"])); // 8765
+ *
+ * assert.equal(parsePort(["--port", "8765"]), 8765);
+ * assert.equal(parsePort(["--port=8765"]), 8765);
+ * assert.equal(parsePort([]), 0); // 0: any free port
+ * assert.throws(() => parsePort(["--port", "http"]), RangeError);
  * ```
  */
 export function parsePort(args: readonly string[]): number {
@@ -43,8 +48,32 @@ export function parsePort(args: readonly string[]): number {
  * it down.
  *
  * @example
- * ```ts ignore
- * await main(["--port", "8765"]);
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * // `deno task fake-globus` runs main() in a process of its own, until a signal.
+ * const child = new Deno.Command(Deno.execPath(), {
+ *   args: ["run", "--allow-net=127.0.0.1", new URL("./cli.ts", import.meta.url).href, "--port", "0"],
+ *   stdout: "piped",
+ * }).spawn();
+ * const chunks = child.stdout.pipeThrough(new TextDecoderStream()).values();
+ * let out = "";
+ * while (!/listening on \S+\n/.test(out)) {
+ *   const next = await chunks.next();
+ *   if (next.done) break;
+ *   out += next.value;
+ * }
+ * const url = /listening on (\S+)\n/.exec(out)?.[1];
+ * assert.ok(url, out);
+ * // An answer means main() is past start-up, its signal listeners in place.
+ * const res = await fetch(`${url}/jwk.json`);
+ * assert.equal(res.status, 200);
+ * await res.body?.cancel();
+ * child.kill("SIGTERM");
+ * for await (const chunk of chunks) out += chunk;
+ * assert.equal((await child.status).code, 0);
+ * assert.ok(out.includes(`export GLOBUS_SDK_SERVICE_URL_AUTH=${url}/\n`), out);
+ * assert.ok(out.endsWith("SIGTERM: shutting down\n"), out);
  * ```
  */
 export async function main(args: readonly string[]): Promise<void> {

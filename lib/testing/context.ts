@@ -14,8 +14,25 @@ import type { TokenStore } from "./tokens.ts";
  * What one running fake knows and how it is configured.
  *
  * @example
- * ```ts ignore
- * const ctx: FakeContext = { url, dataset, store, key, now: Date.now, codeLifetimeSeconds: 600 };
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { FakeContext } from "./context.ts";
+ * import { generateSigningKey } from "./jwt.ts";
+ * import { TokenStore } from "./tokens.ts";
+ * import { defaultDataset } from "./default_dataset.ts";
+ * import { route } from "./router.ts";
+ *
+ * const url = "http://127.0.0.1:8765"; // the origin written into answers; nothing listens
+ * const key = await generateSigningKey();
+ * const store = new TokenStore({
+ *   now: Date.now, issuer: url, key, accessTokenLifetimeSeconds: 60, rotateRefreshTokens: false,
+ * });
+ * const ctx: FakeContext = {
+ *   url, dataset: defaultDataset(), store, key, now: Date.now, codeLifetimeSeconds: 600,
+ * };
+ * // Every handler takes the context: no server is needed to call one.
+ * const res = await route(ctx, new Request(`${url}/.well-known/openid-configuration`), {});
+ * assert.equal((await res.json()).issuer, url);
  * ```
  */
 export interface FakeContext {
@@ -38,9 +55,32 @@ export interface FakeContext {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { RequestNote } from "./context.ts";
- * const note: RequestNote = { grantType: "refresh_token" };
- * console.log(note.grantType);
+ * import type { FakeContext } from "./context.ts";
+ * import { generateSigningKey } from "./jwt.ts";
+ * import { TokenStore } from "./tokens.ts";
+ * import { defaultDataset, TUTORIAL_CLIENT_ID } from "./default_dataset.ts";
+ * import { handleToken } from "./fake_token_endpoint.ts";
+ *
+ * const url = "http://127.0.0.1:8765"; // the origin written into answers; nothing listens
+ * const key = await generateSigningKey();
+ * const store = new TokenStore({
+ *   now: Date.now, issuer: url, key, accessTokenLifetimeSeconds: 60, rotateRefreshTokens: false,
+ * });
+ * const ctx: FakeContext = {
+ *   url, dataset: defaultDataset(), store, key, now: Date.now, codeLifetimeSeconds: 600,
+ * };
+ * const note: RequestNote = {};
+ * const form = new URLSearchParams({
+ *   "grant_type": "refresh_token",
+ *   "client_id": TUTORIAL_CLIENT_ID,
+ *   "refresh_token": "never-issued",
+ * });
+ * const req = new Request(`${url}/v2/oauth2/token`, { method: "POST", body: form });
+ * const res = await handleToken(ctx, req, note);
+ * assert.equal(res.status, 400); // invalid_grant, yet the note says who asked for what
+ * assert.deepEqual(note, { grantType: "refresh_token", clientId: TUTORIAL_CLIENT_ID });
  * ```
  */
 export interface RequestNote {
@@ -56,9 +96,14 @@ export interface RequestNote {
  *
  * @example
  * ```ts
- * import { defaultDataset } from "./default_dataset.ts";
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_IDS, defaultDataset } from "./default_dataset.ts";
  * import { findUser } from "./context.ts";
- * console.log(findUser(defaultDataset(), "alice")?.username); // "alice@globusid.org"
+ *
+ * const data = defaultDataset();
+ * assert.equal(findUser(data, "alice")?.username, "alice@globusid.org");
+ * assert.equal(findUser(data, "alice@globusid.org")?.identityId, DEFAULT_IDS.alice);
+ * assert.equal(findUser(data, "mallory"), undefined);
  * ```
  */
 export function findUser(dataset: FakeDataset, username: string): FakeUser | undefined {
@@ -71,9 +116,14 @@ export function findUser(dataset: FakeDataset, username: string): FakeUser | und
  *
  * @example
  * ```ts
- * import { defaultDataset, TUTORIAL_CLIENT_ID } from "./default_dataset.ts";
+ * import assert from "node:assert/strict";
+ * import { CONFIDENTIAL_CLIENT_ID, defaultDataset, TUTORIAL_CLIENT_ID } from "./default_dataset.ts";
  * import { findClient } from "./context.ts";
- * console.log(findClient(defaultDataset(), TUTORIAL_CLIENT_ID)?.type); // "native"
+ *
+ * const data = defaultDataset();
+ * assert.equal(findClient(data, TUTORIAL_CLIENT_ID)?.type, "native");
+ * assert.equal(findClient(data, CONFIDENTIAL_CLIENT_ID)?.type, "confidential");
+ * assert.equal(findClient(data, "no-such-client"), undefined);
  * ```
  */
 export function findClient(dataset: FakeDataset, clientId: string): FakeClient | undefined {
@@ -85,10 +135,18 @@ export function findClient(dataset: FakeDataset, clientId: string): FakeClient |
  *
  * @example
  * ```ts
- * import { defaultDataset } from "./default_dataset.ts";
- * import { principalOfUser } from "./context.ts";
- * const alice = defaultDataset().users[0]!;
- * console.log(principalOfUser(alice).identitySet.length); // 2
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_IDS, defaultDataset } from "./default_dataset.ts";
+ * import { findUser, principalOfUser } from "./context.ts";
+ *
+ * const alice = findUser(defaultDataset(), "alice")!;
+ * assert.deepEqual(principalOfUser(alice), {
+ *   identityId: DEFAULT_IDS.alice,
+ *   username: "alice@globusid.org",
+ *   name: "Alice Liddell",
+ *   email: "alice@example.org",
+ *   identitySet: [DEFAULT_IDS.alice, DEFAULT_IDS.aliceLinked], // primary first, then linked
+ * });
  * ```
  */
 export function principalOfUser(user: FakeUser): Principal {
@@ -106,10 +164,18 @@ export function principalOfUser(user: FakeUser): Principal {
  *
  * @example
  * ```ts
- * import { defaultDataset } from "./default_dataset.ts";
- * import { principalOfClient } from "./context.ts";
- * const client = defaultDataset().clients[1]!;
- * console.log(principalOfClient(client).username.endsWith("@clients.auth.globus.org"));
+ * import assert from "node:assert/strict";
+ * import { CONFIDENTIAL_CLIENT_ID, defaultDataset } from "./default_dataset.ts";
+ * import { findClient, principalOfClient } from "./context.ts";
+ *
+ * const client = findClient(defaultDataset(), CONFIDENTIAL_CLIENT_ID)!;
+ * assert.deepEqual(principalOfClient(client), {
+ *   identityId: CONFIDENTIAL_CLIENT_ID, // a client's identity id is its client id, as at Globus
+ *   username: `${CONFIDENTIAL_CLIENT_ID}@clients.auth.globus.org`,
+ *   name: client.name,
+ *   email: null,
+ *   identitySet: [CONFIDENTIAL_CLIENT_ID],
+ * });
  * ```
  */
 export function principalOfClient(client: FakeClient): Principal {

@@ -10,14 +10,20 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { FakeUser } from "./dataset.ts";
+ * import { findUser } from "./context.ts";
+ * import { defaultDataset } from "./default_dataset.ts";
+ *
  * const erin: FakeUser = {
  *   username: "erin@globusid.org",
  *   identityId: "e0000000-0000-4000-8000-000000000009",
  *   name: "Erin",
  *   email: "erin@example.org",
  * };
- * console.log(erin.username);
+ * const data = defaultDataset();
+ * data.users.push(erin);
+ * assert.equal(findUser(data, "erin"), erin); // the part before "@" signs in too
  * ```
  */
 export interface FakeUser {
@@ -38,14 +44,20 @@ export interface FakeUser {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { FakeMembership } from "./dataset.ts";
+ * import { fakeMembership } from "./default_dataset.ts";
+ *
  * const m: FakeMembership = {
  *   "identity_id": "e0000000-0000-4000-8000-000000000009",
  *   username: "erin@globusid.org",
  *   role: "member",
  *   status: "invited",
  * };
- * console.log(m.status);
+ * assert.deepEqual(
+ *   fakeMembership("e0000000-0000-4000-8000-000000000009", "erin@globusid.org", "member", "invited"),
+ *   m,
+ * );
  * ```
  */
 export interface FakeMembership {
@@ -64,10 +76,13 @@ export interface FakeMembership {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { FakeGroup } from "./dataset.ts";
- * import { defaultDataset } from "./default_dataset.ts";
+ * import { DEFAULT_IDS, defaultDataset } from "./default_dataset.ts";
+ *
  * const lab: FakeGroup = { ...defaultDataset().groups[0]!, name: "Renamed lab" };
- * console.log(lab.memberships.length);
+ * assert.equal(lab.id, DEFAULT_IDS.groups.alicesLab);
+ * assert.equal(lab.memberships.find((m) => m.identity_id === DEFAULT_IDS.alice)?.role, "admin");
  * ```
  */
 export interface FakeGroup {
@@ -102,14 +117,17 @@ export interface FakeGroup {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { FakeClient } from "./dataset.ts";
+ * import { findClient } from "./context.ts";
+ *
  * const app: FakeClient = {
  *   clientId: "0e0e0e0e-0000-4000-8000-000000000001",
  *   type: "native",
  *   name: "My app",
  *   identityId: "0e0e0e0e-0000-4000-8000-000000000001",
  * };
- * console.log(app.type);
+ * assert.equal(findClient({ users: [], groups: [], clients: [app] }, app.clientId), app);
  * ```
  */
 export interface FakeClient {
@@ -158,11 +176,22 @@ export interface FakeConsent {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { FakeDataset } from "./dataset.ts";
- * import { defaultDataset } from "./default_dataset.ts";
- * const base = defaultDataset();
- * const noGroups: FakeDataset = { ...base, groups: [] };
- * console.log(noGroups.users.length);
+ * import { defaultDataset, TUTORIAL_CLIENT_ID } from "./default_dataset.ts";
+ * import { startFakeGlobus } from "./fake_globus.ts";
+ *
+ * const noGroups: FakeDataset = { ...defaultDataset(), groups: [] };
+ * await using fake = await startFakeGlobus({ dataset: noGroups });
+ * const token = fake.issueTokens({
+ *   username: "alice",
+ *   clientId: TUTORIAL_CLIENT_ID,
+ *   scopes: ["urn:globus:auth:scope:groups.api.globus.org:view_my_groups_and_memberships"],
+ * }).access_token;
+ * const res = await fetch(`${fake.groupsUrl}v2/groups/my_groups`, {
+ *   headers: { authorization: `Bearer ${token}` },
+ * });
+ * assert.deepEqual(await res.json(), []);
  * ```
  */
 export interface FakeDataset {

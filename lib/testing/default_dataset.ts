@@ -29,9 +29,13 @@ export const TUTORIAL_CLIENT_ID = "61338d24-54d5-408f-a10d-66c06b59f6d2";
  *
  * @example
  * ```ts
- * import { CONFIDENTIAL_CLIENT_ID, CONFIDENTIAL_CLIENT_SECRET } from "./default_dataset.ts";
- * const basic = btoa(`${CONFIDENTIAL_CLIENT_ID}:${CONFIDENTIAL_CLIENT_SECRET}`);
- * console.log(basic.length > 0);
+ * import assert from "node:assert/strict";
+ * import { CONFIDENTIAL_CLIENT_ID, DEFAULT_IDS, defaultDataset } from "./default_dataset.ts";
+ *
+ * const groupsOfClient = defaultDataset().groups.filter((g) =>
+ *   g.memberships.some((m) => m.identity_id === CONFIDENTIAL_CLIENT_ID && m.status === "active")
+ * );
+ * assert.deepEqual(groupsOfClient.map((g) => g.id), [DEFAULT_IDS.groups.automation]);
  * ```
  */
 export const CONFIDENTIAL_CLIENT_ID = "c0f1de57-1a1c-4e4e-9d3a-5e3c0c0a11e7";
@@ -41,8 +45,19 @@ export const CONFIDENTIAL_CLIENT_ID = "c0f1de57-1a1c-4e4e-9d3a-5e3c0c0a11e7";
  *
  * @example
  * ```ts
- * import { CONFIDENTIAL_CLIENT_SECRET } from "./default_dataset.ts";
- * console.log(CONFIDENTIAL_CLIENT_SECRET.startsWith("fake-"));
+ * import assert from "node:assert/strict";
+ * import { CONFIDENTIAL_CLIENT_ID, CONFIDENTIAL_CLIENT_SECRET } from "./default_dataset.ts";
+ * import { startFakeGlobus } from "./fake_globus.ts";
+ *
+ * await using fake = await startFakeGlobus();
+ * const basic = btoa(`${CONFIDENTIAL_CLIENT_ID}:${CONFIDENTIAL_CLIENT_SECRET}`);
+ * const res = await fetch(`${fake.authUrl}v2/oauth2/token`, {
+ *   method: "POST",
+ *   headers: { authorization: `Basic ${basic}` },
+ *   body: new URLSearchParams({ "grant_type": "client_credentials", scope: "openid" }),
+ * });
+ * assert.equal(res.status, 200);
+ * assert.equal((await res.json()).resource_server, "auth.globus.org");
  * ```
  */
 export const CONFIDENTIAL_CLIENT_SECRET = "fake-secret-do-not-use-anywhere";
@@ -65,8 +80,13 @@ export const FAKE_COLLECTION_ID = "c011ec70-0000-4000-8000-00000000c001";
  *
  * @example
  * ```ts
- * import { DEFAULT_IDS } from "./default_dataset.ts";
- * console.log(DEFAULT_IDS.groups.alicesLab);
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_IDS, defaultDataset } from "./default_dataset.ts";
+ * import { findUser } from "./context.ts";
+ *
+ * const data = defaultDataset();
+ * assert.equal(findUser(data, "alice")?.identityId, DEFAULT_IDS.alice);
+ * assert.deepEqual(data.groups.map((g) => g.id), Object.values(DEFAULT_IDS.groups)); // in order
  * ```
  */
 export const DEFAULT_IDS: Readonly<{
@@ -114,11 +134,19 @@ const G = DEFAULT_IDS.groups;
  *
  * @example A data set where alice is in one more group
  * ```ts
- * import { defaultDataset, fakeGroup, fakeMembership, DEFAULT_IDS } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_IDS, defaultDataset, fakeGroup, fakeMembership } from "./mod.ts";
+ *
  * const data = defaultDataset();
  * data.groups.push(fakeGroup("9a1e0009-0000-4000-8000-00000000a009", "Extra", [
  *   fakeMembership(DEFAULT_IDS.alice, "alice@globusid.org", "member"),
  * ]));
+ * const extra = data.groups.at(-1)!;
+ * assert.equal(extra.group_type, "regular");
+ * assert.equal(extra.policies.group_visibility, "private");
+ * assert.equal(fakeGroup("9a1e000a-0000-4000-8000-00000000a00a", "Plus", [], {
+ *   "group_type": "plus",
+ * }).group_type, "plus");
  * ```
  */
 export function fakeGroup(
@@ -147,8 +175,15 @@ export function fakeGroup(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fakeMembership } from "./mod.ts";
- * console.log(fakeMembership("id-1", "u@globusid.org", "admin").status); // "active"
+ *
+ * assert.deepEqual(fakeMembership("id-1", "u@globusid.org", "admin"), {
+ *   "identity_id": "id-1",
+ *   username: "u@globusid.org",
+ *   role: "admin",
+ *   status: "active",
+ * });
  * ```
  */
 export function fakeMembership(
@@ -168,9 +203,18 @@ export function fakeMembership(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defaultDataset } from "./default_dataset.ts";
+ *
  * const data = defaultDataset();
- * console.log(data.users.map((u) => u.username));
+ * assert.deepEqual(data.users.map((u) => u.username), [
+ *   "alice@globusid.org",
+ *   "bob@globusid.org",
+ *   "carol@globusid.org",
+ *   "dave@globusid.org",
+ * ]);
+ * data.users.pop(); // a fresh copy each call: changing one changes no other
+ * assert.equal(defaultDataset().users.length, 4);
  * ```
  */
 export function defaultDataset(): FakeDataset {

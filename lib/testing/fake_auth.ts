@@ -52,9 +52,41 @@ function nativeRedirectOk(ctx: FakeContext, uri: string, parsed: URL): boolean {
  * `http://127.0.0.1`, `localhost` or `[::1]` on any port.
  *
  * @example
- * ```ts ignore
- * const res = handleAuthorize(ctx, new URL(`${ctx.url}/v2/oauth2/authorize?...&fake_login=alice`), {});
- * console.log(res.status, res.headers.get("location"));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { FakeContext } from "./context.ts";
+ * import { generateSigningKey } from "./jwt.ts";
+ * import { TokenStore } from "./tokens.ts";
+ * import { defaultDataset, TUTORIAL_CLIENT_ID } from "./default_dataset.ts";
+ * import { handleAuthorize } from "./fake_auth.ts";
+ *
+ * const url = "http://127.0.0.1:8765"; // the origin written into answers; nothing listens
+ * const key = await generateSigningKey();
+ * const store = new TokenStore({
+ *   now: Date.now, issuer: url, key, accessTokenLifetimeSeconds: 60, rotateRefreshTokens: false,
+ * });
+ * const ctx: FakeContext = {
+ *   url, dataset: defaultDataset(), store, key, now: Date.now, codeLifetimeSeconds: 600,
+ * };
+ * const authorize = new URL(`${url}/v2/oauth2/authorize`);
+ * authorize.search = new URLSearchParams({
+ *   "client_id": TUTORIAL_CLIENT_ID,
+ *   "redirect_uri": `${url}/v2/web/auth-code`, // the only one a native client may use
+ *   "response_type": "code",
+ *   scope: "openid",
+ *   "code_challenge": "x".repeat(43),
+ *   "code_challenge_method": "S256",
+ *   state: "s1",
+ * }).toString();
+ * assert.equal(handleAuthorize(ctx, authorize, {}).status, 200); // the page listing the users
+ *
+ * authorize.searchParams.set("fake_login", "alice");
+ * const res = handleAuthorize(ctx, authorize, {});
+ * assert.equal(res.status, 302);
+ * const location = new URL(res.headers.get("location")!);
+ * assert.equal(location.pathname, "/v2/web/auth-code");
+ * assert.equal(location.searchParams.get("state"), "s1");
+ * assert.ok(ctx.store.codes.has(location.searchParams.get("code")!));
  * ```
  */
 export function handleAuthorize(ctx: FakeContext, url: URL, note: RequestNote): Response {
@@ -155,9 +187,14 @@ function loginPage(ctx: FakeContext, url: URL): Response {
  * The code is in `<code id="auth-code">…</code>`.
  *
  * @example
- * ```ts ignore
- * const page = await (handleAuthCodePage(new URL(`${ctx.url}/v2/web/auth-code?code=abc`))).text();
- * console.log(/<code id="auth-code">([^<]*)<\/code>/.exec(page)?.[1]); // "abc"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { handleAuthCodePage } from "./fake_auth.ts";
+ *
+ * const page = handleAuthCodePage(new URL("http://127.0.0.1:8765/v2/web/auth-code?code=a<b"));
+ * assert.equal(page.status, 200);
+ * assert.equal(/<code id="auth-code">([^<]*)<\/code>/.exec(await page.text())?.[1], "a&lt;b");
+ * assert.equal(handleAuthCodePage(new URL("http://127.0.0.1:8765/v2/web/auth-code")).status, 400);
  * ```
  */
 export function handleAuthCodePage(url: URL): Response {
@@ -177,8 +214,26 @@ export function handleAuthCodePage(url: URL): Response {
  * `GET /.well-known/openid-configuration`.
  *
  * @example
- * ```ts ignore
- * console.log((await openidConfiguration(ctx).json()).jwks_uri);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { FakeContext } from "./context.ts";
+ * import { generateSigningKey } from "./jwt.ts";
+ * import { TokenStore } from "./tokens.ts";
+ * import { defaultDataset } from "./default_dataset.ts";
+ * import { openidConfiguration } from "./fake_auth.ts";
+ *
+ * const url = "http://127.0.0.1:8765"; // the origin written into answers; nothing listens
+ * const key = await generateSigningKey();
+ * const store = new TokenStore({
+ *   now: Date.now, issuer: url, key, accessTokenLifetimeSeconds: 60, rotateRefreshTokens: false,
+ * });
+ * const ctx: FakeContext = {
+ *   url, dataset: defaultDataset(), store, key, now: Date.now, codeLifetimeSeconds: 600,
+ * };
+ * const doc = await openidConfiguration(ctx).json();
+ * assert.equal(doc.issuer, url);
+ * assert.equal(doc.jwks_uri, `${url}/jwk.json`);
+ * assert.equal(doc.token_endpoint, `${url}/v2/oauth2/token`);
  * ```
  */
 export function openidConfiguration(ctx: FakeContext): Response {
@@ -206,8 +261,25 @@ export function openidConfiguration(ctx: FakeContext): Response {
  * `GET /jwk.json`: the JWKS with the one id_token signing key.
  *
  * @example
- * ```ts ignore
- * console.log((await jwkDocument(ctx).json()).keys[0].alg); // "RS256"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { FakeContext } from "./context.ts";
+ * import { generateSigningKey } from "./jwt.ts";
+ * import { TokenStore } from "./tokens.ts";
+ * import { defaultDataset } from "./default_dataset.ts";
+ * import { jwkDocument } from "./fake_auth.ts";
+ *
+ * const url = "http://127.0.0.1:8765"; // the origin written into answers; nothing listens
+ * const key = await generateSigningKey();
+ * const store = new TokenStore({
+ *   now: Date.now, issuer: url, key, accessTokenLifetimeSeconds: 60, rotateRefreshTokens: false,
+ * });
+ * const ctx: FakeContext = {
+ *   url, dataset: defaultDataset(), store, key, now: Date.now, codeLifetimeSeconds: 600,
+ * };
+ * const { keys } = await jwkDocument(ctx).json();
+ * assert.deepEqual(keys, [key.publicJwk]);
+ * assert.equal(keys[0]?.alg, "RS256");
  * ```
  */
 export function jwkDocument(ctx: FakeContext): Response {
@@ -229,8 +301,34 @@ function authApiError(status: number, code: string, detail: string): Response {
  * adds email, `view_identity_set` adds `identity_set`.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { findUser, principalOfUser } from "./context.ts";
+ * import type { FakeContext } from "./context.ts";
+ * import { generateSigningKey } from "./jwt.ts";
+ * import { TokenStore } from "./tokens.ts";
+ * import { DEFAULT_IDS, defaultDataset, TUTORIAL_CLIENT_ID } from "./default_dataset.ts";
+ * import { handleUserinfo } from "./fake_auth.ts";
+ *
+ * const url = "http://127.0.0.1:8765"; // the origin written into answers; nothing listens
+ * const key = await generateSigningKey();
+ * const store = new TokenStore({
+ *   now: Date.now, issuer: url, key, accessTokenLifetimeSeconds: 60, rotateRefreshTokens: false,
+ * });
+ * const ctx: FakeContext = {
+ *   url, dataset: defaultDataset(), store, key, now: Date.now, codeLifetimeSeconds: 600,
+ * };
+ * const principal = principalOfUser(findUser(ctx.dataset, "alice")!);
+ * const { access_token: token } = store.issue({
+ *   principal,
+ *   clientId: TUTORIAL_CLIENT_ID,
+ *   scopes: ["openid", "email"],
+ *   offline: false,
+ * });
  * const res = handleUserinfo(ctx, new Headers({ authorization: `Bearer ${token}` }), {});
+ * // No `profile`, so no name or username.
+ * assert.deepEqual(await res.json(), { sub: DEFAULT_IDS.alice, email: "alice@example.org" });
+ * assert.equal(handleUserinfo(ctx, new Headers(), {}).status, 401);
  * ```
  */
 export function handleUserinfo(ctx: FakeContext, headers: Headers, note: RequestNote): Response {

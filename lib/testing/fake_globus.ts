@@ -28,12 +28,28 @@ import { TokenStore } from "./tokens.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { TUTORIAL_CLIENT_ID } from "./default_dataset.ts";
  * import { type FakeGlobusOptions, startFakeGlobus } from "./fake_globus.ts";
+ *
  * let clock = 0;
  * const options: FakeGlobusOptions = { now: () => clock, accessTokenLifetimeSeconds: 60 };
  * await using fake = await startFakeGlobus(options);
+ * const { access_token: token } = fake.issueTokens({
+ *   username: "alice",
+ *   clientId: TUTORIAL_CLIENT_ID,
+ *   scopes: ["openid"],
+ * });
+ * const userinfoStatus = async () => {
+ *   const res = await fetch(`${fake.authUrl}v2/oauth2/userinfo`, {
+ *     headers: { authorization: `Bearer ${token}` },
+ *   });
+ *   await res.body?.cancel();
+ *   return res.status;
+ * };
+ * assert.equal(await userinfoStatus(), 200);
  * clock += 61_000; // every token issued so far is now expired
- * console.log(fake.url);
+ * assert.equal(await userinfoStatus(), 401);
  * ```
  */
 export interface FakeGlobusOptions {
@@ -58,12 +74,22 @@ export interface FakeGlobusOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { startFakeGlobus } from "./fake_globus.ts";
+ *
  * await using fake = await startFakeGlobus();
  * fake.addFault({ pathPrefix: "/v2/groups/", status: 503, retryAfter: "1" });
  * const res = await fetch(`${fake.groupsUrl}v2/groups/my_groups`);
  * await res.body?.cancel();
- * console.log(res.status, fake.requests.at(-1)); // 503 { method: "GET", ... }
+ * assert.equal(res.status, 503);
+ * assert.equal(res.headers.get("retry-after"), "1");
+ * assert.deepEqual(fake.requests.at(-1), {
+ *   method: "GET",
+ *   path: "/v2/groups/my_groups",
+ *   status: 503,
+ *   faulted: true,
+ * });
+ * assert.equal(fake.pendingFaults(), 0); // the fault was for one request
  * ```
  */
 export interface FakeGlobus extends AsyncDisposable {
@@ -155,11 +181,18 @@ async function peekNote(req: Request, note: RequestNote): Promise<void> {
  *
  * @example Point the SDK at the fake
  * ```ts
+ * import assert from "node:assert/strict";
  * import { startFakeGlobus } from "./fake_globus.ts";
+ *
  * await using fake = await startFakeGlobus();
+ * assert.match(fake.url, /^http:\/\/127\.0\.0\.1:\d+$/); // a free port
  * const res = await fetch(`${fake.url}/.well-known/openid-configuration`);
- * console.log((await res.json()).issuer === fake.url); // true
- * console.log(fake.env.GLOBUS_SDK_SERVICE_URL_AUTH);
+ * assert.equal((await res.json()).issuer, fake.url);
+ * // What the SDK (and its scripts) read to use the fake in place of Globus:
+ * assert.deepEqual(fake.env, {
+ *   GLOBUS_SDK_SERVICE_URL_AUTH: `${fake.url}/`,
+ *   GLOBUS_SDK_SERVICE_URL_GROUPS: `${fake.url}/`,
+ * });
  * ```
  */
 export async function startFakeGlobus(options: FakeGlobusOptions = {}): Promise<FakeGlobus> {

@@ -84,8 +84,41 @@ function commaList(url: URL, name: string, allowed: string[]): string[] | Respon
  * Handles every request under `/v2/groups`.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { findUser, principalOfUser } from "./context.ts";
+ * import type { FakeContext } from "./context.ts";
+ * import { generateSigningKey } from "./jwt.ts";
+ * import { TokenStore } from "./tokens.ts";
+ * import { DEFAULT_IDS, defaultDataset, TUTORIAL_CLIENT_ID } from "./default_dataset.ts";
+ * import { handleGroups } from "./fake_groups.ts";
+ *
+ * const url = "http://127.0.0.1:8765"; // the origin written into answers; nothing listens
+ * const key = await generateSigningKey();
+ * const store = new TokenStore({
+ *   now: Date.now, issuer: url, key, accessTokenLifetimeSeconds: 60, rotateRefreshTokens: false,
+ * });
+ * const ctx: FakeContext = {
+ *   url, dataset: defaultDataset(), store, key, now: Date.now, codeLifetimeSeconds: 600,
+ * };
+ * const { access_token: token } = store.issue({
+ *   principal: principalOfUser(findUser(ctx.dataset, "alice")!),
+ *   clientId: TUTORIAL_CLIENT_ID,
+ *   scopes: ["urn:globus:auth:scope:groups.api.globus.org:view_my_groups_and_memberships"],
+ *   offline: false,
+ * });
+ * const request = new Request(`${url}/v2/groups/my_groups`, {
+ *   headers: { authorization: `Bearer ${token}` },
+ * });
+ * const note = {};
  * const res = handleGroups(ctx, request, new URL(request.url), note);
+ * const G = DEFAULT_IDS.groups;
+ * assert.deepEqual((await res.json()).map((g: { id: string }) => g.id), [
+ *   G.alicesLab,
+ *   G.physics,
+ *   G.unicode,
+ * ]);
+ * assert.deepEqual(note, { clientId: TUTORIAL_CLIENT_ID });
  * ```
  */
 export function handleGroups(

@@ -140,8 +140,38 @@ function clientCredentialsGrant(
  * `POST /v2/oauth2/token`.
  *
  * @example
- * ```ts ignore
- * const res = await handleToken(ctx, request, note); // 200 token JSON or 400/401 OAuth2 error
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { FakeContext } from "./context.ts";
+ * import { generateSigningKey } from "./jwt.ts";
+ * import { TokenStore } from "./tokens.ts";
+ * import {
+ *   CONFIDENTIAL_CLIENT_ID,
+ *   CONFIDENTIAL_CLIENT_SECRET,
+ *   defaultDataset,
+ * } from "./default_dataset.ts";
+ * import { handleToken } from "./fake_token_endpoint.ts";
+ *
+ * const url = "http://127.0.0.1:8765"; // the origin written into answers; nothing listens
+ * const key = await generateSigningKey();
+ * const store = new TokenStore({
+ *   now: Date.now, issuer: url, key, accessTokenLifetimeSeconds: 60, rotateRefreshTokens: false,
+ * });
+ * const ctx: FakeContext = {
+ *   url, dataset: defaultDataset(), store, key, now: Date.now, codeLifetimeSeconds: 600,
+ * };
+ * const tokenRequest = (secret: string) =>
+ *   new Request(`${url}/v2/oauth2/token`, {
+ *     method: "POST",
+ *     headers: { authorization: `Basic ${btoa(`${CONFIDENTIAL_CLIENT_ID}:${secret}`)}` },
+ *     body: new URLSearchParams({ "grant_type": "client_credentials", scope: "openid" }),
+ *   });
+ * const ok = await handleToken(ctx, tokenRequest(CONFIDENTIAL_CLIENT_SECRET), {});
+ * assert.equal(ok.status, 200);
+ * assert.equal((await ok.json()).resource_server, "auth.globus.org");
+ * const bad = await handleToken(ctx, tokenRequest("wrong"), {});
+ * assert.equal(bad.status, 401);
+ * assert.equal((await bad.json()).error, "invalid_client");
  * ```
  */
 export async function handleToken(
@@ -174,8 +204,36 @@ export async function handleToken(
  * to the calling client; always `{"active": false}` once the client is known.
  *
  * @example
- * ```ts ignore
- * await handleRevoke(ctx, request, note);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { findUser, principalOfUser } from "./context.ts";
+ * import type { FakeContext } from "./context.ts";
+ * import { generateSigningKey } from "./jwt.ts";
+ * import { TokenStore } from "./tokens.ts";
+ * import { defaultDataset, TUTORIAL_CLIENT_ID } from "./default_dataset.ts";
+ * import { handleRevoke } from "./fake_token_endpoint.ts";
+ *
+ * const url = "http://127.0.0.1:8765"; // the origin written into answers; nothing listens
+ * const key = await generateSigningKey();
+ * const store = new TokenStore({
+ *   now: Date.now, issuer: url, key, accessTokenLifetimeSeconds: 60, rotateRefreshTokens: false,
+ * });
+ * const ctx: FakeContext = {
+ *   url, dataset: defaultDataset(), store, key, now: Date.now, codeLifetimeSeconds: 600,
+ * };
+ * const { access_token: token } = store.issue({
+ *   principal: principalOfUser(findUser(ctx.dataset, "alice")!),
+ *   clientId: TUTORIAL_CLIENT_ID,
+ *   scopes: ["openid"],
+ *   offline: false,
+ * });
+ * const request = new Request(`${url}/v2/oauth2/token/revoke`, {
+ *   method: "POST",
+ *   body: new URLSearchParams({ "client_id": TUTORIAL_CLIENT_ID, token }),
+ * });
+ * const res = await handleRevoke(ctx, request, {});
+ * assert.deepEqual(await res.json(), { active: false });
+ * assert.equal(store.activeAccess(token), undefined);
  * ```
  */
 export async function handleRevoke(
@@ -199,8 +257,49 @@ export async function handleRevoke(
  * server; `include=identity_set` adds the identity set.
  *
  * @example
- * ```ts ignore
- * await handleIntrospect(ctx, request, note);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { findClient, principalOfClient } from "./context.ts";
+ * import type { FakeContext } from "./context.ts";
+ * import { generateSigningKey } from "./jwt.ts";
+ * import { TokenStore } from "./tokens.ts";
+ * import {
+ *   CONFIDENTIAL_CLIENT_ID,
+ *   CONFIDENTIAL_CLIENT_SECRET,
+ *   defaultDataset,
+ * } from "./default_dataset.ts";
+ * import { handleIntrospect } from "./fake_token_endpoint.ts";
+ *
+ * const url = "http://127.0.0.1:8765"; // the origin written into answers; nothing listens
+ * const key = await generateSigningKey();
+ * const store = new TokenStore({
+ *   now: Date.now, issuer: url, key, accessTokenLifetimeSeconds: 60, rotateRefreshTokens: false,
+ * });
+ * const ctx: FakeContext = {
+ *   url, dataset: defaultDataset(), store, key, now: Date.now, codeLifetimeSeconds: 600,
+ * };
+ * const client = findClient(ctx.dataset, CONFIDENTIAL_CLIENT_ID)!;
+ * const { access_token: token } = store.issue({
+ *   principal: principalOfClient(client),
+ *   clientId: client.clientId,
+ *   scopes: ["openid"],
+ *   offline: false,
+ * });
+ * const introspect = (token: string) =>
+ *   handleIntrospect(
+ *     ctx,
+ *     new Request(`${url}/v2/oauth2/token/introspect`, {
+ *       method: "POST",
+ *       headers: { authorization: `Basic ${btoa(`${client.clientId}:${CONFIDENTIAL_CLIENT_SECRET}`)}` },
+ *       body: new URLSearchParams({ token, include: "identity_set" }),
+ *     }),
+ *     {},
+ *   );
+ * const body = await (await introspect(token)).json();
+ * assert.equal(body.active, true);
+ * assert.equal(body.client_id, CONFIDENTIAL_CLIENT_ID);
+ * assert.deepEqual(body.identity_set, [CONFIDENTIAL_CLIENT_ID]);
+ * assert.deepEqual(await (await introspect("unknown")).json(), { active: false });
  * ```
  */
 export async function handleIntrospect(

@@ -19,9 +19,23 @@ import { html, json, randomToken } from "./http_util.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { Fault } from "./faults.ts";
+ * import { startFakeGlobus } from "./fake_globus.ts";
+ *
+ * await using fake = await startFakeGlobus();
  * const flaky: Fault = { pathPrefix: "/v2/oauth2/token", method: "POST", status: 500, times: 2 };
- * console.log(flaky.times);
+ * fake.addFault(flaky);
+ * const post = async () => {
+ *   const res = await fetch(`${fake.authUrl}v2/oauth2/token`, {
+ *     method: "POST",
+ *     body: new URLSearchParams({ "grant_type": "client_credentials" }),
+ *   });
+ *   await res.body?.cancel();
+ *   return res.status;
+ * };
+ * // Two failures, then the real answer (401: the request names no client).
+ * assert.deepEqual([await post(), await post(), await post()], [500, 500, 401]);
  * ```
  */
 export interface Fault {
@@ -58,9 +72,29 @@ export interface Fault {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { RequestLogEntry } from "./faults.ts";
- * const entry: RequestLogEntry = { method: "POST", path: "/v2/oauth2/token", grantType: "refresh_token", status: 200 };
- * console.log(entry.grantType);
+ * import { TUTORIAL_CLIENT_ID } from "./default_dataset.ts";
+ * import { startFakeGlobus } from "./fake_globus.ts";
+ *
+ * await using fake = await startFakeGlobus();
+ * const res = await fetch(`${fake.authUrl}v2/oauth2/token`, {
+ *   method: "POST",
+ *   body: new URLSearchParams({
+ *     "grant_type": "refresh_token",
+ *     "client_id": TUTORIAL_CLIENT_ID,
+ *     "refresh_token": "never-issued",
+ *   }),
+ * });
+ * await res.body?.cancel();
+ * const entry: RequestLogEntry | undefined = fake.requests.at(-1);
+ * assert.deepEqual(entry, {
+ *   method: "POST",
+ *   path: "/v2/oauth2/token",
+ *   grantType: "refresh_token",
+ *   status: 400,
+ *   clientId: TUTORIAL_CLIENT_ID,
+ * });
  * ```
  */
 export interface RequestLogEntry {
@@ -83,10 +117,17 @@ export interface RequestLogEntry {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { FaultList } from "./faults.ts";
+ *
  * const faults = new FaultList();
  * faults.add({ pathPrefix: "/v2/groups/", status: 503, times: 2 });
- * console.log(faults.take("GET", "/v2/groups/my_groups")?.status); // 503
+ * assert.equal(faults.pending, 2);
+ * assert.equal(faults.take("GET", "/v2/groups/my_groups")?.status, 503);
+ * assert.equal(faults.take("POST", "/v2/oauth2/token"), undefined); // another path
+ * assert.equal(faults.take("get", "/v2/groups/my_groups")?.status, 503);
+ * assert.equal(faults.take("GET", "/v2/groups/my_groups"), undefined); // used up
+ * assert.equal(faults.pending, 0);
  * ```
  */
 export class FaultList {
@@ -142,10 +183,18 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { DROP_CONNECTION } from "./http1.ts";
  * import { applyFault } from "./faults.ts";
+ *
  * const signal = new AbortController().signal;
  * const res = await applyFault({ pathPrefix: "/", status: 429, retryAfter: "1" }, signal);
- * console.log(res instanceof Response && res.headers.get("retry-after")); // "1"
+ * assert.ok(res instanceof Response);
+ * assert.equal(res.status, 429);
+ * assert.equal(res.headers.get("retry-after"), "1");
+ * assert.equal((await res.json()).code, "FakeFault");
+ * assert.equal(await applyFault({ pathPrefix: "/", dropConnection: true }, signal), DROP_CONNECTION);
+ * assert.equal(await applyFault({ pathPrefix: "/", delayMs: 1 }, signal), undefined); // served normally
  * ```
  */
 export async function applyFault(

@@ -18,9 +18,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DROP_CONNECTION, serveHttp1 } from "./http1.ts";
+ *
  * const server = serveHttp1({ hostname: "127.0.0.1", port: 0 }, () => DROP_CONNECTION);
- * await fetch(`http://127.0.0.1:${server.port}/`).catch((e) => console.log(e instanceof TypeError));
+ * await assert.rejects(fetch(`http://127.0.0.1:${server.port}/`), TypeError);
  * await server.close();
  * ```
  */
@@ -31,9 +33,16 @@ export const DROP_CONNECTION: unique symbol = Symbol("DROP_CONNECTION");
  *
  * @example
  * ```ts
- * import type { Http1Answer } from "./http1.ts";
- * const answer: Http1Answer = new Response("ok");
- * console.log(answer instanceof Response);
+ * import assert from "node:assert/strict";
+ * import { DROP_CONNECTION, type Http1Answer, serveHttp1 } from "./http1.ts";
+ *
+ * const handler = (req: Request): Http1Answer =>
+ *   new URL(req.url).pathname === "/drop" ? DROP_CONNECTION : new Response("ok");
+ * const server = serveHttp1({ hostname: "127.0.0.1", port: 0 }, handler);
+ * const res = await fetch(`http://127.0.0.1:${server.port}/`);
+ * assert.equal(await res.text(), "ok");
+ * await assert.rejects(fetch(`http://127.0.0.1:${server.port}/drop`), TypeError);
+ * await server.close();
  * ```
  */
 export type Http1Answer = Response | typeof DROP_CONNECTION;
@@ -43,10 +52,16 @@ export type Http1Answer = Response | typeof DROP_CONNECTION;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { serveHttp1 } from "./http1.ts";
+ *
  * const server = serveHttp1({ hostname: "127.0.0.1", port: 0 }, () => new Response("ok"));
- * console.log(server.port > 0);
- * await server.close();
+ * assert.ok(server.port > 0); // port 0 asked for any free port
+ * assert.equal(server.signal.aborted, false);
+ * const closing = server.close();
+ * assert.equal(server.signal.aborted, true); // as soon as close() starts
+ * await closing;
+ * await assert.rejects(fetch(`http://127.0.0.1:${server.port}/`), TypeError); // nobody listens
  * ```
  */
 export interface Http1Server {
@@ -213,10 +228,15 @@ async function writeResponse(conn: Deno.Conn, res: Response): Promise<void> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { serveHttp1 } from "./http1.ts";
- * const server = serveHttp1({ hostname: "127.0.0.1", port: 0 }, () => new Response("hi"));
- * const res = await fetch(`http://127.0.0.1:${server.port}/`);
- * console.log(await res.text()); // "hi"
+ *
+ * const server = serveHttp1(
+ *   { hostname: "127.0.0.1", port: 0 },
+ *   async (req) => new Response(`${req.method} ${req.url} ${await req.text()}`),
+ * );
+ * const res = await fetch(`http://127.0.0.1:${server.port}/echo?x=1`, { method: "POST", body: "hi" });
+ * assert.equal(await res.text(), `POST http://127.0.0.1:${server.port}/echo?x=1 hi`);
  * await server.close();
  * ```
  */

@@ -12,9 +12,14 @@ import { base64url } from "./jwt.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { json } from "./http_util.ts";
- * const res = json(400, { error: "invalid_grant" });
- * console.log(res.status); // 400
+ *
+ * const res = json(400, { error: "invalid_grant" }, { "retry-after": "1" });
+ * assert.equal(res.status, 400);
+ * assert.equal(res.headers.get("content-type"), "application/json");
+ * assert.equal(res.headers.get("retry-after"), "1");
+ * assert.deepEqual(await res.json(), { error: "invalid_grant" });
  * ```
  */
 export function json(
@@ -33,8 +38,12 @@ export function json(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { html } from "./http_util.ts";
- * console.log(html(200, "<p>hi</p>").headers.get("content-type"));
+ *
+ * const res = html(200, "<p>hi</p>");
+ * assert.equal(res.headers.get("content-type"), "text/html; charset=utf-8");
+ * assert.equal(await res.text(), "<p>hi</p>");
  * ```
  */
 export function html(status: number, body: string, headers: Record<string, string> = {}): Response {
@@ -49,8 +58,10 @@ export function html(status: number, body: string, headers: Record<string, strin
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { escapeHtml } from "./http_util.ts";
- * console.log(escapeHtml(`"a" & <b>`)); // &quot;a&quot; &amp; &lt;b&gt;
+ *
+ * assert.equal(escapeHtml(`"a" & <b>'`), "&quot;a&quot; &amp; &lt;b&gt;&#39;");
  * ```
  */
 export function escapeHtml(text: string): string {
@@ -63,8 +74,13 @@ export function escapeHtml(text: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { randomToken } from "./http_util.ts";
- * console.log(randomToken(32).length); // 43
+ *
+ * const token = randomToken(32);
+ * assert.match(token, /^[A-Za-z0-9_-]{43}$/); // 32 bytes, base64url, no padding
+ * assert.notEqual(randomToken(32), token);
+ * assert.equal(randomToken(24).length, 32);
  * ```
  */
 export function randomToken(bytes = 32): string {
@@ -77,9 +93,13 @@ export function randomToken(bytes = 32): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseBasic } from "./http_util.ts";
- * const h = new Headers({ authorization: `Basic ${btoa("cid:sec")}` });
- * console.log(parseBasic(h)); // { id: "cid", secret: "sec" }
+ *
+ * const h = new Headers({ authorization: `Basic ${btoa("cid:s:e")}` });
+ * assert.deepEqual(parseBasic(h), { id: "cid", secret: "s:e" }); // the first colon splits
+ * assert.equal(parseBasic(new Headers({ authorization: "Bearer abc" })), null);
+ * assert.equal(parseBasic(new Headers()), null);
  * ```
  */
 export function parseBasic(headers: Headers): { id: string; secret: string } | null {
@@ -103,8 +123,12 @@ export function parseBasic(headers: Headers): { id: string; secret: string } | n
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseBearer } from "./http_util.ts";
- * console.log(parseBearer(new Headers({ authorization: "Bearer abc" }))); // "abc"
+ *
+ * assert.equal(parseBearer(new Headers({ authorization: "Bearer abc" })), "abc");
+ * assert.equal(parseBearer(new Headers({ authorization: "Basic abc" })), null);
+ * assert.equal(parseBearer(new Headers()), undefined);
  * ```
  */
 export function parseBearer(headers: Headers): string | null | undefined {

@@ -16,10 +16,23 @@ import { createPrivateKey, type KeyObject, sign } from "node:crypto";
  *
  * @example
  * ```ts
- * import { generateSigningKey, type PublicJwk } from "./jwt.ts";
- * const jwk: PublicJwk = (await generateSigningKey()).publicJwk;
- * const key = await crypto.subtle.importKey("jwk", jwk, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, ["verify"]);
- * console.log(key.type); // "public"
+ * import assert from "node:assert/strict";
+ * import { generateSigningKey, type PublicJwk, signJwt } from "./jwt.ts";
+ *
+ * const key = await generateSigningKey();
+ * const jwk: PublicJwk = key.publicJwk;
+ * const verifier = await crypto.subtle.importKey(
+ *   "jwk",
+ *   jwk,
+ *   { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+ *   false,
+ *   ["verify"],
+ * );
+ * const [head, claims, sig] = signJwt(key, { sub: "me" }).split(".");
+ * const bytes = (b64url: string) =>
+ *   Uint8Array.from(atob(b64url.replaceAll("-", "+").replaceAll("_", "/")), (c) => c.charCodeAt(0));
+ * const signed = new TextEncoder().encode(`${head}.${claims}`);
+ * assert.ok(await crypto.subtle.verify("RSASSA-PKCS1-v1_5", verifier, bytes(sig!), signed));
  * ```
  */
 export interface PublicJwk {
@@ -42,9 +55,13 @@ export interface PublicJwk {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { generateSigningKey, type SigningKey } from "./jwt.ts";
+ *
  * const key: SigningKey = await generateSigningKey();
- * console.log(key.kid === key.publicJwk.kid); // true
+ * assert.equal(key.kid, key.publicJwk.kid);
+ * assert.equal(key.privateKey.type, "private");
+ * assert.equal(key.privateKey.asymmetricKeyType, "rsa");
  * ```
  */
 export interface SigningKey {
@@ -61,8 +78,11 @@ export interface SigningKey {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { base64url } from "./jwt.ts";
- * console.log(base64url(new Uint8Array([255, 254]))); // "__4"
+ *
+ * assert.equal(base64url(new Uint8Array([255, 254])), "__4"); // "//4=" in plain base64
+ * assert.equal(base64url(new Uint8Array([])), "");
  * ```
  */
 export function base64url(bytes: Uint8Array): string {
@@ -76,9 +96,13 @@ export function base64url(bytes: Uint8Array): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { generateSigningKey } from "./jwt.ts";
+ *
  * const key = await generateSigningKey();
- * console.log(key.publicJwk.alg); // "RS256"
+ * const { kty, e, alg, use } = key.publicJwk;
+ * assert.deepEqual({ kty, e, alg, use }, { kty: "RSA", e: "AQAB", alg: "RS256", use: "sig" });
+ * assert.notEqual((await generateSigningKey()).kid, key.kid);
  * ```
  */
 export async function generateSigningKey(): Promise<SigningKey> {
@@ -110,10 +134,14 @@ export async function generateSigningKey(): Promise<SigningKey> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { generateSigningKey, signJwt } from "./jwt.ts";
+ *
  * const key = await generateSigningKey();
- * const jwt = signJwt(key, { sub: "me" });
- * console.log(jwt.split(".").length); // 3
+ * const [head, claims] = signJwt(key, { sub: "me" }).split(".");
+ * const decode = (part: string) => JSON.parse(atob(part.replaceAll("-", "+").replaceAll("_", "/")));
+ * assert.deepEqual(decode(head!), { alg: "RS256", typ: "JWT", kid: key.kid });
+ * assert.deepEqual(decode(claims!), { sub: "me" });
  * ```
  */
 export function signJwt(key: SigningKey, claims: Record<string, unknown>): string {
@@ -131,9 +159,13 @@ export function signJwt(key: SigningKey, claims: Record<string, unknown>): strin
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { generateSigningKey, jwks } from "./jwt.ts";
- * const doc = jwks(await generateSigningKey());
- * console.log(doc.keys.length); // 1
+ *
+ * const key = await generateSigningKey();
+ * const doc = jwks(key);
+ * assert.deepEqual(doc, { keys: [key.publicJwk] });
+ * assert.notEqual(doc.keys[0], key.publicJwk); // a copy: changing it changes no key
  * ```
  */
 export function jwks(key: SigningKey): { keys: PublicJwk[] } {

@@ -13,7 +13,8 @@
  *
  * @example Sign in as alice with the tutorial's native client and list her groups
  * ```ts
- * import { startFakeGlobus, TUTORIAL_CLIENT_ID } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_IDS, startFakeGlobus, TUTORIAL_CLIENT_ID } from "./mod.ts";
  *
  * await using fake = await startFakeGlobus();
  * const tokens = fake.issueTokens({
@@ -24,7 +25,13 @@
  * const res = await fetch(`${fake.groupsUrl}v2/groups/my_groups`, {
  *   headers: { authorization: `Bearer ${tokens.access_token}` },
  * });
- * console.log((await res.json()).length);
+ * const groups: { id: string; name: string }[] = await res.json();
+ * assert.deepEqual(groups.map((g) => g.id), [
+ *   DEFAULT_IDS.groups.alicesLab,
+ *   DEFAULT_IDS.groups.physics,
+ *   DEFAULT_IDS.groups.unicode,
+ * ]);
+ * assert.equal(groups[0]?.name, "Alice's Lab");
  * ```
  *
  * Run it by hand with `deno task fake-globus` (see `cli.ts`).

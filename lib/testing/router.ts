@@ -42,9 +42,28 @@ const ROUTES: Record<string, Record<string, Route>> = {
  * Serves one request against the fake services (no faults, no logging).
  *
  * @example
- * ```ts ignore
- * const note = {};
- * const res = await route(ctx, new Request(`${ctx.url}/jwk.json`), note);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { FakeContext } from "./context.ts";
+ * import { generateSigningKey } from "./jwt.ts";
+ * import { TokenStore } from "./tokens.ts";
+ * import { defaultDataset } from "./default_dataset.ts";
+ * import { route } from "./router.ts";
+ *
+ * const url = "http://127.0.0.1:8765"; // the origin written into answers; nothing listens
+ * const key = await generateSigningKey();
+ * const store = new TokenStore({
+ *   now: Date.now, issuer: url, key, accessTokenLifetimeSeconds: 60, rotateRefreshTokens: false,
+ * });
+ * const ctx: FakeContext = {
+ *   url, dataset: defaultDataset(), store, key, now: Date.now, codeLifetimeSeconds: 600,
+ * };
+ * const jwk = await route(ctx, new Request(`${url}/jwk.json`), {});
+ * assert.equal((await jwk.json()).keys[0].kid, key.kid);
+ * assert.equal((await route(ctx, new Request(`${url}/nowhere`), {})).status, 404);
+ * const post = await route(ctx, new Request(`${url}/jwk.json`, { method: "POST" }), {});
+ * assert.equal(post.status, 405);
+ * assert.equal(post.headers.get("allow"), "GET");
  * ```
  */
 export async function route(ctx: FakeContext, req: Request, note: RequestNote): Promise<Response> {

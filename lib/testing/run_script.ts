@@ -38,9 +38,25 @@ export interface RunScriptOptions {
  * How a run ended.
  *
  * @example
- * ```ts ignore
- * const run = await runScript(fake, { script: "scripts/list_groups_noapp.ts", logins: [{ username: "alice" }] });
- * console.log(run.status, run.stdout);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runScript, type ScriptRun, startFakeGlobus } from "./mod.ts";
+ *
+ * await using fake = await startFakeGlobus();
+ * const run: ScriptRun = await runScript(fake, {
+ *   script: new URL("../../scripts/list_groups_noapp.ts", import.meta.url).href,
+ *   denoFlags: [
+ *     "--allow-net=127.0.0.1",
+ *     "--allow-env=GLOBUS_SDK_ENVIRONMENT,GLOBUS_SDK_SERVICE_URL_AUTH,GLOBUS_SDK_SERVICE_URL_GROUPS,GLOBUS_SDK_HTTP_TIMEOUT",
+ *   ],
+ *   logins: [{ type: "not-a-code" }], // the person types a wrong code
+ * });
+ * assert.equal(run.status, 1);
+ * assert.equal(run.stdout, "");
+ * assert.equal(run.authorizeUrls.length, 1);
+ * assert.deepEqual(run.codes, ["not-a-code"]);
+ * // One line that says what went wrong and what to do:
+ * assert.match(run.stderr, /\nerror: Globus Auth did not accept the code \(invalid_grant: [^\n]*\n$/);
  * ```
  */
 export interface ScriptRun {
@@ -63,15 +79,23 @@ const AUTHORIZE_URL = /https?:\/\/\S+\/v2\/oauth2\/authorize\?\S+(?=\s)/g;
  * Runs `options.script` with `deno run` and answers its login prompts.
  *
  * @example Log in as alice through the tutorial script
- * ```ts ignore
- * import { runScript, startFakeGlobus } from "./mod.ts";
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_IDS, runScript, startFakeGlobus } from "./mod.ts";
+ *
  * await using fake = await startFakeGlobus();
  * const run = await runScript(fake, {
- *   script: "scripts/list_groups_noapp.ts",
- *   denoFlags: ["--allow-net=127.0.0.1", "--allow-env"],
+ *   script: new URL("../../scripts/list_groups_noapp.ts", import.meta.url).href,
+ *   denoFlags: [
+ *     "--allow-net=127.0.0.1",
+ *     "--allow-env=GLOBUS_SDK_ENVIRONMENT,GLOBUS_SDK_SERVICE_URL_AUTH,GLOBUS_SDK_SERVICE_URL_GROUPS,GLOBUS_SDK_HTTP_TIMEOUT",
+ *   ],
  *   logins: [{ username: "alice" }],
  * });
- * console.log(run.stdout);
+ * assert.equal(run.status, 0, run.stderr);
+ * assert.ok(run.stdout.startsWith("ID,Name,Roles\n"), run.stdout);
+ * assert.ok(run.stdout.includes(`${DEFAULT_IDS.groups.alicesLab},"Alice's Lab",admin\n`));
+ * assert.ok(fake.requests.some((r) => r.grantType === "authorization_code" && r.status === 200));
  * ```
  */
 export async function runScript(fake: FakeGlobus, options: RunScriptOptions): Promise<ScriptRun> {

@@ -18,8 +18,11 @@ const OIDC_SCOPES: readonly string[] = [AuthScopes.openid, AuthScopes.email, Aut
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { splitScopeString } from "./scope_rules.ts";
- * console.log(splitScopeString("openid  email openid")); // ["openid", "email"]
+ *
+ * assert.deepEqual(splitScopeString("openid  email openid"), ["openid", "email"]);
+ * assert.deepEqual(splitScopeString("a[b c] d"), ["a[b c]", "d"]); // no split inside [...]
  * ```
  */
 export function splitScopeString(scope: string): string[] {
@@ -47,9 +50,15 @@ export function splitScopeString(scope: string): string[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resourceServerOf } from "./scope_rules.ts";
- * console.log(resourceServerOf("urn:globus:auth:scope:groups.api.globus.org:all"));
- * // "groups.api.globus.org"
+ *
+ * const groups = "groups.api.globus.org";
+ * assert.equal(resourceServerOf(`urn:globus:auth:scope:${groups}:all`), groups);
+ * assert.equal(resourceServerOf(`https://auth.globus.org/scopes/${groups}/all`), groups);
+ * assert.equal(resourceServerOf(`*urn:globus:auth:scope:${groups}:all[openid]`), groups);
+ * assert.equal(resourceServerOf("email"), "auth.globus.org");
+ * assert.equal(resourceServerOf("groups"), null);
  * ```
  */
 export function resourceServerOf(scope: string): string | null {
@@ -67,9 +76,15 @@ export function resourceServerOf(scope: string): string | null {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { groupByResourceServer } from "./scope_rules.ts";
- * const m = groupByResourceServer(["openid", "urn:globus:auth:scope:groups.api.globus.org:all"]);
- * console.log([...m.keys()]); // ["auth.globus.org", "groups.api.globus.org"]
+ *
+ * const all = "urn:globus:auth:scope:groups.api.globus.org:all";
+ * assert.deepEqual(
+ *   groupByResourceServer(["openid", all, "email"]),
+ *   new Map([["auth.globus.org", ["openid", "email"]], ["groups.api.globus.org", [all]]]),
+ * );
+ * assert.throws(() => groupByResourceServer(["openid", "groups"]), /Unknown scope: groups/);
  * ```
  */
 export function groupByResourceServer(scopes: readonly string[]): Map<string, string[]> {

@@ -23,8 +23,10 @@ import type {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { generateSigningKey } from "./jwt.ts";
- * import type { TokenStoreOptions } from "./tokens.ts";
+ * import { TokenStore, type TokenStoreOptions } from "./tokens.ts";
+ *
  * const options: TokenStoreOptions = {
  *   now: Date.now,
  *   issuer: "http://127.0.0.1:8765",
@@ -32,7 +34,12 @@ import type {
  *   accessTokenLifetimeSeconds: 172800,
  *   rotateRefreshTokens: false,
  * };
- * console.log(options.issuer);
+ * const store = new TokenStore(options);
+ * const principal = { identityId: "id", username: "u", name: null, email: null, identitySet: ["id"] };
+ * const issue = store.issue({ principal, clientId: "c", scopes: ["openid"], offline: false });
+ * const claims = JSON.parse(atob(issue.id_token!.split(".")[1]!.replaceAll("-", "+").replaceAll("_", "/")));
+ * assert.equal(claims.iss, options.issuer);
+ * assert.equal(issue.expires_in, options.accessTokenLifetimeSeconds);
  * ```
  */
 export interface TokenStoreOptions {
@@ -54,15 +61,25 @@ export interface TokenStoreOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TokenStore } from "./tokens.ts";
  * import { generateSigningKey } from "./jwt.ts";
+ *
  * const store = new TokenStore({
- *   now: Date.now, issuer: "http://127.0.0.1:1", key: await generateSigningKey(),
- *   accessTokenLifetimeSeconds: 60, rotateRefreshTokens: false,
+ *   now: Date.now,
+ *   issuer: "http://127.0.0.1:1",
+ *   key: await generateSigningKey(),
+ *   accessTokenLifetimeSeconds: 60,
+ *   rotateRefreshTokens: false,
  * });
  * const principal = { identityId: "id", username: "u", name: null, email: null, identitySet: ["id"] };
  * const body = store.issue({ principal, clientId: "c", scopes: ["openid"], offline: false });
- * console.log(body.resource_server); // "auth.globus.org"
+ * assert.equal(body.resource_server, "auth.globus.org");
+ * assert.ok(store.activeAccess(body.access_token));
+ * store.expireAllAccessTokens();
+ * assert.equal(store.activeAccess(body.access_token), undefined);
+ * store.accessTokenLifetimeSeconds = 5; // applies to tokens issued from now on
+ * assert.equal(store.issue({ principal, clientId: "c", scopes: ["openid"], offline: false }).expires_in, 5);
  * ```
  */
 export class TokenStore {
