@@ -23,81 +23,23 @@ import {
   scopesToString,
   slugifyAppName,
   StoredLoginRejectedError,
-  type TokenStorage,
   UnmetScopeRequirementsError,
   UserApp,
-  type UserAppOptions,
   VERSION,
 } from "../lib/mod.ts";
 import type { AppEvent, DependentScopeCheckRequest } from "../lib/app/mod.ts";
-import type { AuthorizationParameters } from "../lib/login_flows/mod.ts";
+import { world } from "./_app_world.ts";
 import {
   CONFIDENTIAL_CLIENT_ID,
   CONFIDENTIAL_CLIENT_SECRET,
   DEFAULT_IDS,
   type FakeGlobus,
-  startFakeGlobus,
   TUTORIAL_CLIENT_ID,
 } from "../lib/testing/mod.ts";
 
 const GROUPS = GroupsScopes.resourceServer;
 const VIEW = GroupsScopes.viewMyGroupsAndMemberships;
 const HOUR_MS = 3600_000;
-
-/** A fake Globus, a clock, a fake person who logs in as `user`, and a way to build apps. */
-async function world(options: { rotate?: boolean } = {}) {
-  const fake = await startFakeGlobus({ rotateRefreshTokens: options.rotate ?? false });
-  const env = (name: string) => fake.env[name];
-  let clock = Date.now();
-  const now = () => clock;
-  const loginClient = new NativeAppAuthClient(TUTORIAL_CLIENT_ID, { env, now });
-  const logins: AuthorizationParameters[] = [];
-  const events: AppEvent[] = [];
-  const person = { user: "alice", offline: true };
-  const flow: LoginFlowManager = {
-    runLoginFlow(parameters) {
-      logins.push(parameters);
-      const body = fake.issueTokens({
-        username: person.user,
-        clientId: TUTORIAL_CLIENT_ID,
-        scopes: scopesToString(parameters.requiredScopes).split(" "),
-        offline: person.offline,
-      });
-      return Promise.resolve(
-        new OAuthAuthorizationCodeResponse(body, { receivedAt: now(), idTokenKeys: loginClient }),
-      );
-    },
-  };
-  /** An app as a script builds it: with a GroupsClient, whose scopes it then requires. */
-  const app = (storage: TokenStorage, more: Partial<UserAppOptions> = {}) => {
-    const built = new UserApp("my-user-app", {
-      loginClient,
-      tokenStorage: storage,
-      loginFlowManager: flow,
-      requestRefreshTokens: true,
-      onEvent: (e) => void events.push(e),
-      env,
-      now,
-      ...more,
-    });
-    new GroupsClient({ app: built, env });
-    return built;
-  };
-  const groups = async (a: UserApp | ClientApp) =>
-    (await new GroupsClient({ app: a, env }).getMyGroups()).map((g) => g.name);
-  return {
-    fake,
-    env,
-    loginClient,
-    logins,
-    events,
-    person,
-    app,
-    groups,
-    advance: (ms: number) => clock += ms,
-    [Symbol.asyncDispose]: () => fake.close(),
-  };
-}
 
 async function tempDir(): Promise<{ dir: string } & AsyncDisposable> {
   const dir = await Deno.makeTempDir({ prefix: "globus-deno-app-" });

@@ -8,8 +8,11 @@
  * 1. Read the stored record. It is usable when it exists, can live
  *    (subclass rule: a refresh token, or an access token not yet expired),
  *    and covers the required scopes: each required scope's string is in the
- *    record's `scope` (checked here), and the dependencies of the required
- *    scopes pass the `dependentScopeCheck` when one is given.
+ *    record's `scope` (checked here), and, when a required scope has
+ *    dependencies (`transfer:all[*<collection>/data_access]`), which a
+ *    token's `scope` never shows, the `dependentScopeCheck` says they are
+ *    met. A person's app checks by default the person's consents at Globus
+ *    Auth (Python's `ScopeRequirementsValidator`); see `dependentScopeCheck`.
  * 2. Otherwise hand the {@linkcode TokenValidationError} to the
  *    `tokenValidationErrorHandler` (default: log in, as Python's
  *    `resolve_by_login_flow`), then read again; still unusable is an error.
@@ -33,7 +36,9 @@ import { type EnvReader, getEnvironmentName } from "../core/config.ts";
 import { RefreshTokenRejectedError } from "../core/errors.ts";
 import { Scope } from "../scopes/scope.ts";
 import { AuthScopes, type ScopeInput } from "../scopes/scopes.ts";
+import { AuthClient } from "../services/auth/auth_client.ts";
 import type { OAuthTokenResponse } from "../tokens/token_response.ts";
+import type { Consent } from "../services/auth/consents.ts";
 import {
   JSONTokenStorage,
   type TokenStorage,
@@ -49,6 +54,7 @@ import {
   UnmetScopeRequirementsError,
 } from "./errors.ts";
 import { defaultTokenFilePath } from "./token_file_path.ts";
+import { ConsentCheck } from "./_consent_check.ts";
 
 /** What a {@linkcode DependentScopeCheck} is asked. */
 export interface DependentScopeCheckRequest {
@@ -114,7 +120,19 @@ export interface GlobusAppOptions {
   readonly environment?: string;
   /** Handles stored tokens that cannot be used. Default: log in. `null`: throw the error. */
   readonly tokenValidationErrorHandler?: TokenValidationErrorHandler | null;
-  /** Checks the dependencies of required scopes. Default: none (only root scopes are checked). */
+  /**
+   * Checks the dependencies of required scopes, asked only for a resource
+   * server with dependent scope requirements whose root scopes are covered.
+   * Default for a `UserApp`: fetch the identity's consents
+   * (`GET /v2/api/identities/<id>/consents`, with the app's own
+   * `auth.globus.org` token, which `openid` gives) and ask the
+   * `ConsentForest` whether it covers the requirements, as Python's
+   * `ScopeRequirementsValidator`. The forest is kept for the app's life and
+   * fetched again only when it does not cover a requirement. When the
+   * consents cannot be fetched (Auth unreachable or refusing), the error is
+   * thrown, as in Python: no login is attempted on an unknown answer. With
+   * no stored identity, and for a `ClientApp`, dependencies count as met.
+   */
   readonly dependentScopeCheck?: DependentScopeCheck;
   /**
    * Whether a client built with the app logs in again, once, when a service
@@ -186,6 +204,7 @@ export abstract class GlobusApp implements AuthorizerSource {
   readonly #authorizers = new Map<string, Promise<AppAuthorizer>>();
   readonly #handler: TokenValidationErrorHandler | null;
   readonly #dependentScopeCheck: DependentScopeCheck | undefined;
+  readonly #consents = new ConsentCheck((identityId) => this.#fetchConsents(identityId));
   readonly #redrive: boolean;
   readonly #onEvent: GlobusAppOptions["onEvent"];
   #identity: { id: string | null } | undefined;
@@ -317,6 +336,7 @@ export abstract class GlobusApp implements AuthorizerSource {
     }
     this.#authorizers.clear();
     this.#identity = undefined;
+    this.#consents.clear();
     return done;
   }
 
@@ -391,8 +411,11 @@ export abstract class GlobusApp implements AuthorizerSource {
     }
   }
 
-  /** The stored record if it can serve, else the reason why not. */
-  async #validRecord(resourceServer: string): Promise<TokenStorageData> {
+  /**
+   * The stored record if it can serve, else the reason why not. Without
+   * `dependents`, the dependencies of its scopes are not checked.
+   */
+  async #validRecord(resourceServer: string, dependents = true): Promise<TokenStorageData> {
     const record = await this.tokenStorage.getTokenData(resourceServer);
     if (record === null) {
       throw new MissingTokenError(`No token data for ${resourceServer}`, resourceServer);
@@ -404,7 +427,7 @@ export abstract class GlobusApp implements AuthorizerSource {
       }
     }
     const problem = this.lifetimeProblem(record) ??
-      await this.#scopeProblem(resourceServer, record.scope, record);
+      await this.#scopeProblem(resourceServer, record.scope, dependents ? record : undefined);
     if (problem) throw problem;
     return record;
   }
@@ -412,7 +435,8 @@ export abstract class GlobusApp implements AuthorizerSource {
   /**
    * Whether a scope string covers the requirements of its resource server:
    * the root scopes always; the dependencies too when the stored `record` is
-   * given and a dependent-scope check is plugged in.
+   * given (a login's answer is checked before storing for its root scopes
+   * only, as Python's `before_store`).
    */
   async #scopeProblem(
     resourceServer: string,
@@ -426,8 +450,11 @@ export abstract class GlobusApp implements AuthorizerSource {
       return new UnmetScopeRequirementsError(resourceServer, missing.map(String));
     }
     const dependent = required.filter((s) => s.dependencies.length > 0);
-    if (!record || dependent.length === 0 || !this.#dependentScopeCheck) return null;
-    const covered = await this.#dependentScopeCheck({
+    if (!record || dependent.length === 0) return null;
+    const check = this.#dependentScopeCheck ??
+      (this.tracksIdentity ? (r) => this.#consentsCover(r) : undefined);
+    if (check === undefined) return null;
+    const covered = await check({
       resourceServer,
       requiredScopes: required,
       tokenData: record,
@@ -438,6 +465,43 @@ export abstract class GlobusApp implements AuthorizerSource {
       dependent.map(String),
       "Unmet dependent scope",
     );
+  }
+
+  /**
+   * The default dependent-scope check: the identity's consent forest covers
+   * every required scope of the resource server. Without a known identity
+   * the consents cannot be fetched, and Python skips the check.
+   */
+  #consentsCover(request: DependentScopeCheckRequest): Promise<boolean> {
+    if (request.identityId === null) return Promise.resolve(true);
+    return this.#consents.covers(request.identityId, request.requiredScopes);
+  }
+
+  /**
+   * The identity's consents rooted at this app's client, fetched with the
+   * app's own `auth.globus.org` token (any Auth token may read its own
+   * identity's consents; `openid` is always required). A stored Auth token
+   * that cannot serve is the usual {@linkcode TokenValidationError}, so the
+   * login that fixes it is the one the caller would run anyway.
+   */
+  async #fetchConsents(identityId: string): Promise<readonly Consent[]> {
+    const auth = AuthScopes.resourceServer;
+    const record = await this.#validRecord(auth, false);
+    const client = new AuthClient({
+      baseUrl: this.loginClient.baseUrl,
+      transport: this.loginClient.transport,
+      authorizer: this.makeAuthorizer(auth, record),
+    });
+    try {
+      return await client.getConsents(identityId);
+    } catch (error) {
+      if (!(error instanceof RefreshTokenRejectedError)) throw error;
+      // A dead Auth login: drop it (unless replaced meanwhile) and say a login is needed.
+      await this.tokenStorage.removeTokenData(auth, {
+        onlyIf: (current) => current.refreshToken === record.refreshToken,
+      });
+      throw new StoredLoginRejectedError(auth, error);
+    }
   }
 
   async #login(options: LoginOptions): Promise<void> {

@@ -83,7 +83,9 @@ function loginClientOf(options: UserAppOptions): NativeAppAuthClient | Confident
  * missing, dead, or do not cover what the clients need, always asking for
  * `openid` too, so that each stored record names the identity that logged
  * in. A login as another identity is an {@linkcode IdentityMismatchError}
- * and changes nothing stored. Tokens go by default to
+ * and changes nothing stored. Required scopes with dependencies
+ * (`transfer:all[*<collection>/data_access]`) are checked against the
+ * person's consents at Globus Auth (see `dependentScopeCheck`). Tokens go by default to
  * `~/.globus/app/<client id>/<app name>/tokens.json`, the Python SDK's
  * file. Python: `UserApp`.
  *

@@ -44,6 +44,22 @@ export function splitScopeString(scope: string): string[] {
 }
 
 /**
+ * A scope without its `[...]` dependencies (and without a leading `*`): what
+ * Globus Auth lists in a token's `scope`, which names root scopes only (the
+ * dependencies are consents, seen through the consents API).
+ *
+ * @example
+ * ```ts
+ * import { rootScopeOf } from "./scope_rules.ts";
+ * console.log(rootScopeOf("urn:globus:auth:scope:transfer.api.globus.org:all[*x[y]]"));
+ * // "urn:globus:auth:scope:transfer.api.globus.org:all"
+ * ```
+ */
+export function rootScopeOf(scope: string): string {
+  return scope.replace(/^\*/, "").replace(/\[.*\]$/s, "");
+}
+
+/**
  * The resource server a scope belongs to, or null for a scope Globus Auth
  * would not recognise. A leading `*` (optional) and trailing `[...]`
  * dependencies are ignored.
@@ -62,7 +78,7 @@ export function splitScopeString(scope: string): string[] {
  * ```
  */
 export function resourceServerOf(scope: string): string | null {
-  const bare = scope.replace(/^\*/, "").replace(/\[.*\]$/s, "");
+  const bare = rootScopeOf(scope);
   if (OIDC_SCOPES.includes(bare)) return AuthScopes.resourceServer;
   const urn = /^urn:globus:auth:scope:([^:\s]+):[^\s:]+$/.exec(bare);
   if (urn?.[1]) return urn[1];

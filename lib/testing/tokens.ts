@@ -8,7 +8,7 @@
 import { AuthScopes } from "../scopes/scopes.ts";
 import { randomToken } from "./http_util.ts";
 import { type SigningKey, signJwt } from "./jwt.ts";
-import { groupByResourceServer } from "./scope_rules.ts";
+import { groupByResourceServer, rootScopeOf } from "./scope_rules.ts";
 import type {
   AccessTokenRecord,
   AuthCodeRecord,
@@ -191,7 +191,8 @@ export class TokenStore {
       access_token: token,
       expires_in: lifetime,
       resource_server: rs,
-      scope: scopes.join(" "),
+      // Root scopes only, as Globus: the dependencies are consents.
+      scope: scopes.map(rootScopeOf).join(" "),
       token_type: "Bearer",
     };
   }
