@@ -9,6 +9,7 @@ import {
   type LoginAnswer,
   runScript,
   type ScriptRun,
+  TUTORIAL_CLIENT_ID,
 } from "../../lib/testing/mod.ts";
 import { noappPermissions, storagePermissions } from "../../scripts/_cli.ts";
 
@@ -30,6 +31,29 @@ export async function tempHome(): Promise<
   return {
     home,
     tokenFile: `${home}/.list-my-globus-groups-tokens.json`,
+    [Symbol.asyncDispose]: () => Deno.remove(home, { recursive: true }),
+  };
+}
+
+/** `list_groups.ts`, the UserApp script. */
+export const LIST_GROUPS = new URL("../../scripts/list_groups.ts", import.meta.url).pathname;
+
+/** A temporary home with `list_groups.ts`'s app directory and token file in it (not created). */
+export interface AppHome extends AsyncDisposable {
+  home: string;
+  /** `~/.globus/app/<tutorial client id>/my-user-app`, Python's `UserApp` directory. */
+  dir: string;
+  tokenFile: string;
+}
+
+/** A temporary home for `list_groups.ts`, removed on dispose. */
+export async function appHome(): Promise<AppHome> {
+  const home = await Deno.makeTempDir({ prefix: "globus-deno-app-e2e-" });
+  const dir = `${home}/.globus/app/${TUTORIAL_CLIENT_ID}/my-user-app`;
+  return {
+    home,
+    dir,
+    tokenFile: `${dir}/tokens.json`,
     [Symbol.asyncDispose]: () => Deno.remove(home, { recursive: true }),
   };
 }

@@ -15,38 +15,26 @@ import {
   TUTORIAL_CLIENT_ID,
 } from "../../lib/testing/mod.ts";
 import { appPermissions } from "../../scripts/_cli.ts";
-import { ALICE_CSV, lastErrorLine, scriptCalls } from "./_harness.ts";
+import {
+  ALICE_CSV,
+  type AppHome,
+  appHome,
+  lastErrorLine,
+  LIST_GROUPS,
+  scriptCalls,
+} from "./_harness.ts";
 
-const SCRIPT = new URL("../../scripts/list_groups.ts", import.meta.url).pathname;
 const RS = GroupsScopes.resourceServer;
-const APP_DIR = `.globus/app/${TUTORIAL_CLIENT_ID}/my-user-app`;
-
-interface Home extends AsyncDisposable {
-  home: string;
-  dir: string;
-  tokenFile: string;
-}
-
-async function tempHome(): Promise<Home> {
-  const home = await Deno.makeTempDir({ prefix: "globus-deno-app-e2e-" });
-  const dir = `${home}/${APP_DIR}`;
-  return {
-    home,
-    dir,
-    tokenFile: `${dir}/tokens.json`,
-    [Symbol.asyncDispose]: () => Deno.remove(home, { recursive: true }),
-  };
-}
 
 function run(
   fake: FakeGlobus,
-  home: Home,
+  home: AppHome,
   logins: LoginAnswer[] = [],
   args: string[] = [],
   tokenFile = home.tokenFile,
 ): Promise<ScriptRun> {
   return runScript(fake, {
-    script: SCRIPT,
+    script: LIST_GROUPS,
     denoFlags: appPermissions(tokenFile, "127.0.0.1"),
     // No display: the default login finds no browser and falls back to copy-paste.
     env: { HOME: home.home, DISPLAY: "", WAYLAND_DISPLAY: "" },
@@ -71,7 +59,7 @@ async function expireStoredLogin(fake: FakeGlobus, tokenFile: string) {
 
 Deno.test("list_groups.ts logs in once into Python's UserApp file, and the second run needs no login", async () => {
   await using fake = await startFakeGlobus();
-  await using home = await tempHome();
+  await using home = await appHome();
   const first = await run(fake, home, [{ username: "alice" }]);
   assert.equal(first.status, 0, first.stderr);
   assert.equal(first.stdout, ALICE_CSV);
@@ -117,7 +105,7 @@ Deno.test("list_groups.ts logs in once into Python's UserApp file, and the secon
 
 Deno.test("list_groups.ts refreshes an expired access token without a login and writes it back", async () => {
   await using fake = await startFakeGlobus();
-  await using home = await tempHome();
+  await using home = await appHome();
   assert.equal((await run(fake, home, [{ username: "alice" }])).status, 0);
   const before = (await readFile(home.tokenFile))[RS]!;
   await expireStoredLogin(fake, home.tokenFile);
@@ -139,7 +127,7 @@ Deno.test("list_groups.ts refreshes an expired access token without a login and 
 
 Deno.test("list_groups.ts replaces a dead login (refresh refused) by a new login", async () => {
   await using fake = await startFakeGlobus();
-  await using home = await tempHome();
+  await using home = await appHome();
   assert.equal((await run(fake, home, [{ username: "alice" }])).status, 0);
   const dead = (await readFile(home.tokenFile))[RS]!;
   await expireStoredLogin(fake, home.tokenFile);
@@ -166,7 +154,7 @@ Deno.test("list_groups.ts replaces a dead login (refresh refused) by a new login
 
 Deno.test("list_groups.ts refuses a new login as someone else and keeps the stored identity", async () => {
   await using fake = await startFakeGlobus();
-  await using home = await tempHome();
+  await using home = await appHome();
   assert.equal((await run(fake, home, [{ username: "alice" }])).status, 0);
   const stored = await Deno.readTextFile(home.tokenFile);
   const again = await run(fake, home, [{ username: "bob" }], ["--force-login"]);
@@ -181,7 +169,7 @@ Deno.test("list_groups.ts refuses a new login as someone else and keeps the stor
 
 Deno.test("list_groups.ts --force-login logs in again over a working login", async () => {
   await using fake = await startFakeGlobus();
-  await using home = await tempHome();
+  await using home = await appHome();
   assert.equal((await run(fake, home, [{ username: "alice" }])).status, 0);
   const before = (await readFile(home.tokenFile))[RS]!;
   const again = await run(fake, home, [{ username: "alice" }], ["--force-login"]);
@@ -193,7 +181,7 @@ Deno.test("list_groups.ts --force-login logs in again over a working login", asy
 
 Deno.test("list_groups.ts --logout revokes the stored tokens and removes them; the next run logs in", async () => {
   await using fake = await startFakeGlobus();
-  await using home = await tempHome();
+  await using home = await appHome();
   assert.equal((await run(fake, home, [{ username: "alice" }])).status, 0);
   const records = await readFile(home.tokenFile);
   fake.clearLog();
@@ -220,7 +208,7 @@ Deno.test("list_groups.ts --logout revokes the stored tokens and removes them; t
 
 Deno.test("list_groups.ts uses a token file in the Python UserApp's exact layout without a login", async () => {
   await using fake = await startFakeGlobus();
-  await using home = await tempHome();
+  await using home = await appHome();
   const issue = fake.issueTokens({
     username: "alice",
     clientId: TUTORIAL_CLIENT_ID,
@@ -248,7 +236,7 @@ Deno.test("list_groups.ts uses a token file in the Python UserApp's exact layout
 
 Deno.test("list_groups.ts --token-file keeps the login in that file, with permissions for it alone", async () => {
   await using fake = await startFakeGlobus();
-  await using home = await tempHome();
+  await using home = await appHome();
   const file = `${home.home}/elsewhere/t.json`;
   const first = await run(fake, home, [{ username: "alice" }], ["--token-file", file], file);
   assert.equal(first.status, 0, first.stderr);
@@ -262,7 +250,7 @@ Deno.test("list_groups.ts --token-file keeps the login in that file, with permis
 
 Deno.test("list_groups.ts with stdin closed at the first login writes nothing; --local-server without a browser says why", async () => {
   await using fake = await startFakeGlobus();
-  await using home = await tempHome();
+  await using home = await appHome();
   const out = await run(fake, home, [{ closeStdin: true }]);
   assert.equal(out.status, 1);
   assert.equal(

@@ -9,29 +9,11 @@
 
 import assert from "node:assert/strict";
 import { DEFAULT_IDS, startFakeGlobus } from "../../lib/testing/mod.ts";
+import { chromiumTest, type Landing, loginInChromium } from "./_chromium.ts";
 
-const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
-const PUPPETEER = new URL(
-  "../../tools/node_modules/puppeteer-core/package.json",
-  import.meta.url,
-);
 const CHILD = new URL("./local_server_child.ts", import.meta.url).pathname;
-const DRIVER = new URL("./_chromium_driver.ts", import.meta.url).pathname;
 const ENV_VARS =
   "GLOBUS_SDK_ENVIRONMENT,GLOBUS_SDK_SERVICE_URL_AUTH,GLOBUS_SDK_SERVICE_URL_GROUPS,GLOBUS_SDK_HTTP_TIMEOUT";
-
-function missing(): string | undefined {
-  const exists = (path: string | URL) => {
-    try {
-      return Deno.statSync(path).isFile;
-    } catch {
-      return false;
-    }
-  };
-  if (!exists(CHROMIUM)) return `chromium not installed at ${CHROMIUM}`;
-  if (!exists(PUPPETEER)) return "puppeteer-core not in tools/node_modules (npm ci --prefix tools)";
-  return undefined;
-}
 
 /** Reads `stream` to its end, calling `onLine` for each line as it arrives. */
 async function lines(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void) {
@@ -47,14 +29,9 @@ async function lines(stream: ReadableStream<Uint8Array>, onLine: (line: string) 
   return text;
 }
 
-const NAME =
-  "LocalServerLoginFlowManager: headless Chromium logs in, lands on the local page, the script lists the groups";
-const why = missing();
-
-if (why !== undefined) {
-  Deno.test({ name: `${NAME} (skipped: ${why})`, ignore: true, fn() {} });
-} else {
-  Deno.test(NAME, async () => {
+chromiumTest(
+  "LocalServerLoginFlowManager: headless Chromium logs in, lands on the local page, the script lists the groups",
+  async () => {
     await using fake = await startFakeGlobus();
     const child = new Deno.Command(Deno.execPath(), {
       args: [
@@ -78,27 +55,11 @@ if (why !== undefined) {
     // If the child dies before printing the URL, fail instead of waiting.
     stderr.then((text) => opened.reject(new Error(`the script ended without a URL:\n${text}`)));
 
-    let driverOut: string;
+    let landing: Landing;
     let url: string;
     try {
       url = await opened.promise;
-      const driver = await new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "--no-prompt",
-          "--node-modules-dir=manual",
-          "-A",
-          DRIVER,
-          CHROMIUM,
-          url,
-          "alice",
-        ],
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      driverOut = new TextDecoder().decode(driver.stdout);
-      assert.equal(driver.code, 0, new TextDecoder().decode(driver.stderr));
+      landing = await loginInChromium(url, "alice");
     } catch (error) {
       // Do not leave the script waiting for a login that will not come.
       child.kill("SIGINT");
@@ -108,7 +69,6 @@ if (why !== undefined) {
     const status = await child.status;
     const [out, err] = await Promise.all([stdout, stderr]);
     assert.equal(status.code, 0, err);
-    const landing = JSON.parse(driverOut);
     assert.match(landing.url, /^http:\/\/127\.0\.0\.1:\d+\/\?code=/);
     assert.equal(landing.title, "Login successful");
     assert.equal(landing.message, "You can close this window and return to the application.");
@@ -125,5 +85,5 @@ if (why !== undefined) {
     assert.ok(paths.includes("GET /v2/oauth2/authorize 200"), paths.join("\n"));
     assert.ok(paths.includes("GET /v2/oauth2/authorize 302"), paths.join("\n"));
     assert.ok(paths.includes("POST /v2/oauth2/token 200"), paths.join("\n"));
-  });
-}
+  },
+);
