@@ -120,11 +120,24 @@ export interface RenewingAuthorizerOptions {
  * {@linkcode EXPIRES_ADJUST_SECONDS} remain, and once after a 401.
  * Python: `RenewingAuthorizer`. Subclasses say how to get new tokens.
  *
- * @example
- * ```ts ignore
- * class FixedRenewal extends RenewingAuthorizer {
- *   protected renew() { return Promise.resolve({ accessToken: "AT", expiresAtSeconds: 2e9 }); }
+ * @example A renewal of its own: shared by concurrent requests, redone after a 401
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { RenewingAuthorizer } from "@globus-deno/sdk/authorizers";
+ *
+ * let renewals = 0;
+ * class CountingRenewal extends RenewingAuthorizer {
+ *   protected override renew() {
+ *     renewals++;
+ *     return Promise.resolve({ accessToken: `AT${renewals}`, expiresAtSeconds: 2e9 });
+ *   }
  * }
+ * const authorizer = new CountingRenewal();
+ * const headers = await Promise.all([1, 2, 3].map(() => authorizer.getAuthorizationHeader()));
+ * assert.deepEqual(headers, ["Bearer AT1", "Bearer AT1", "Bearer AT1"]);
+ * assert.equal(renewals, 1);
+ * assert.equal(await authorizer.handleMissingAuthorization("Bearer AT1"), true);
+ * assert.equal(await authorizer.getAuthorizationHeader(), "Bearer AT2");
  * ```
  */
 export abstract class RenewingAuthorizer implements Authorizer {
@@ -241,8 +254,26 @@ export abstract class RenewingAuthorizer implements Authorizer {
  * method. `NativeAppAuthClient` and `ConfidentialAppAuthClient` have it.
  *
  * @example
- * ```ts ignore
- * const refresher: TokenRefresher = new NativeAppAuthClient(CLIENT_ID);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NativeAppAuthClient } from "@globus-deno/sdk/auth";
+ * import type { TokenRefresher } from "@globus-deno/sdk/authorizers";
+ * import { startFakeGlobus, TUTORIAL_CLIENT_ID } from "@globus-deno/sdk/testing";
+ *
+ * await using fake = await startFakeGlobus();
+ * const refresher: TokenRefresher = new NativeAppAuthClient(TUTORIAL_CLIENT_ID, {
+ *   baseUrl: fake.authUrl,
+ * });
+ * const issued = fake.issueTokens({
+ *   username: "alice",
+ *   clientId: TUTORIAL_CLIENT_ID,
+ *   scopes: ["openid"],
+ *   offline: true,
+ * });
+ * const renewed = await refresher.oauth2RefreshToken(issued.refresh_token!);
+ * const auth = renewed.byResourceServer["auth.globus.org"];
+ * assert.equal(auth?.scope, "openid");
+ * assert.notEqual(auth?.access_token, issued.access_token);
  * ```
  */
 export interface TokenRefresher {
@@ -284,13 +315,41 @@ export interface RefreshTokenAuthorizerOptions extends RenewingAuthorizerOptions
 /**
  * Renews access tokens with a refresh token. Python: `RefreshTokenAuthorizer`.
  *
- * @example The tutorial's second script
- * ```ts ignore
- * const authorizer = new RefreshTokenAuthorizer(tokenData.refreshToken, authClient, {
+ * @example The tutorial's second script: a stored login whose access token has expired
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NativeAppAuthClient } from "@globus-deno/sdk/auth";
+ * import { RefreshTokenAuthorizer } from "@globus-deno/sdk/authorizers";
+ * import { GroupsClient } from "@globus-deno/sdk/groups";
+ * import { startFakeGlobus, TUTORIAL_CLIENT_ID } from "@globus-deno/sdk/testing";
+ * import { MemoryTokenStorage } from "@globus-deno/sdk/token-storage";
+ *
+ * await using fake = await startFakeGlobus();
+ * const authClient = new NativeAppAuthClient(TUTORIAL_CLIENT_ID, { baseUrl: fake.authUrl });
+ * authClient.oauth2StartFlow({
+ *   requestedScopes: GroupsClient.scopes.viewMyGroupsAndMemberships,
+ *   refreshTokens: true,
+ * });
+ * const code = await fake.loginCode(await authClient.oauth2GetAuthorizeUrl(), "alice");
+ * const storage = new MemoryTokenStorage();
+ * await storage.storeTokenResponse(await authClient.oauth2ExchangeCodeForTokens(code));
+ * const tokenData = (await storage.getTokenData(GroupsClient.resourceServer))!;
+ * fake.expireAllAccessTokens();
+ *
+ * const authorizer = new RefreshTokenAuthorizer(tokenData.refreshToken!, authClient, {
  *   accessToken: tokenData.accessToken,
  *   expiresAtSeconds: tokenData.expiresAtSeconds,
  *   onRefresh: (response) => storage.storeTokenResponse(response),
  * });
+ * const groups = await new GroupsClient({ authorizer, baseUrl: fake.groupsUrl }).getMyGroups();
+ * assert.equal(groups[0]?.name, "Alice's Lab");
+ * // Groups answered 401 to the expired token; the refresh was stored before the retry.
+ * assert.deepEqual(fake.requests.filter((r) => r.status === 401).map((r) => r.path), [
+ *   "/v2/groups/my_groups",
+ * ]);
+ * const stored = await storage.getTokenData(GroupsClient.resourceServer);
+ * assert.equal(stored?.accessToken, authorizer.accessToken);
+ * assert.notEqual(stored?.accessToken, tokenData.accessToken);
  * ```
  */
 export class RefreshTokenAuthorizer extends RenewingAuthorizer {
@@ -402,8 +461,24 @@ export class RefreshTokenAuthorizer extends RenewingAuthorizer {
  * What a {@linkcode ClientCredentialsAuthorizer} needs: a confidential client.
  *
  * @example
- * ```ts ignore
- * const granter: ClientCredentialsGranter = new ConfidentialAppAuthClient(ID, SECRET);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ConfidentialAppAuthClient } from "@globus-deno/sdk/auth";
+ * import type { ClientCredentialsGranter } from "@globus-deno/sdk/authorizers";
+ * import {
+ *   CONFIDENTIAL_CLIENT_ID,
+ *   CONFIDENTIAL_CLIENT_SECRET,
+ *   startFakeGlobus,
+ * } from "@globus-deno/sdk/testing";
+ *
+ * await using fake = await startFakeGlobus();
+ * const granter: ClientCredentialsGranter = new ConfidentialAppAuthClient(
+ *   CONFIDENTIAL_CLIENT_ID,
+ *   CONFIDENTIAL_CLIENT_SECRET,
+ *   { baseUrl: fake.authUrl },
+ * );
+ * const tokens = await granter.oauth2ClientCredentialsTokens("openid");
+ * assert.equal(tokens.byResourceServer["auth.globus.org"]?.scope, "openid");
  * ```
  */
 export interface ClientCredentialsGranter {
@@ -416,9 +491,28 @@ export interface ClientCredentialsGranter {
  * Python: `ClientCredentialsAuthorizer`.
  *
  * @example
- * ```ts ignore
- * const authorizer = new ClientCredentialsAuthorizer(confidentialClient, GroupsScopes.all);
- * const groups = await new GroupsClient({ authorizer }).getMyGroups();
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ConfidentialAppAuthClient } from "@globus-deno/sdk/auth";
+ * import { ClientCredentialsAuthorizer } from "@globus-deno/sdk/authorizers";
+ * import { GroupsClient } from "@globus-deno/sdk/groups";
+ * import {
+ *   CONFIDENTIAL_CLIENT_ID,
+ *   CONFIDENTIAL_CLIENT_SECRET,
+ *   startFakeGlobus,
+ * } from "@globus-deno/sdk/testing";
+ *
+ * await using fake = await startFakeGlobus();
+ * const confidentialClient = new ConfidentialAppAuthClient(
+ *   CONFIDENTIAL_CLIENT_ID,
+ *   CONFIDENTIAL_CLIENT_SECRET,
+ *   { baseUrl: fake.authUrl },
+ * );
+ * const authorizer = new ClientCredentialsAuthorizer(confidentialClient, GroupsClient.scopes.all);
+ * assert.equal(authorizer.accessToken, undefined); // nothing is fetched until a request
+ * const groups = await new GroupsClient({ authorizer, baseUrl: fake.groupsUrl }).getMyGroups();
+ * assert.deepEqual(groups.map((g) => g.name), ["Automation service accounts"]);
+ * assert.match(authorizer.accessToken ?? "", /./);
  * ```
  */
 export class ClientCredentialsAuthorizer extends RenewingAuthorizer {

@@ -13,8 +13,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { quotePlus } from "./_urlencode.ts";
- * console.log(quotePlus("a b*~")); // "a+b%2A~"
+ *
+ * assert.equal(quotePlus("a b*~"), "a+b%2A~");
  * ```
  */
 export function quotePlus(value: string): string {
@@ -28,8 +30,10 @@ export function quotePlus(value: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { urlencode } from "./_urlencode.ts";
- * console.log(urlencode([["scope", "openid email"], ["state", undefined]])); // "scope=openid+email"
+ *
+ * assert.equal(urlencode([["scope", "openid email"], ["state", undefined]]), "scope=openid+email");
  * ```
  */
 export function urlencode(pairs: Iterable<readonly [string, string | undefined]>): string {

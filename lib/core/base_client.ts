@@ -238,9 +238,14 @@ export type APIErrorClass = new (init: APIErrorInit) => GlobusAPIError;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { joinUrl } from "./base_client.ts";
- * console.log(joinUrl("https://groups.api.globus.org/", "/v2/groups/a b"));
- * // https://groups.api.globus.org/v2/groups/a%20b
+ *
+ * assert.equal(
+ *   joinUrl("https://groups.api.globus.org/", "/v2/groups/a b"),
+ *   "https://groups.api.globus.org/v2/groups/a%20b",
+ * );
+ * assert.equal(joinUrl("https://groups.api.globus.org/", "https://x.org/y"), "https://x.org/y");
  * ```
  */
 export function joinUrl(baseUrl: string, path: string): string {

@@ -21,8 +21,18 @@ export type EnvReader = (name: string) => string | undefined;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readEnv } from "./config.ts";
- * console.log(readEnv("GLOBUS_SDK_ENVIRONMENT") ?? "production");
+ *
+ * // A name of its own, so the example never disturbs a real setting.
+ * const name = "GLOBUS_DENO_READ_ENV_EXAMPLE";
+ * Deno.env.set(name, "sandbox");
+ * try {
+ *   assert.equal(readEnv(name), "sandbox");
+ * } finally {
+ *   Deno.env.delete(name);
+ * }
+ * assert.equal(readEnv(name), undefined);
  * ```
  */
 export const readEnv: EnvReader = (name: string): string | undefined => {
@@ -91,8 +101,11 @@ const ENVIRONMENT_DOMAINS: Readonly<Record<string, string>> = Object.freeze({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ENVIRONMENTS } from "./config.ts";
- * console.log(ENVIRONMENTS.includes("sandbox")); // true
+ *
+ * assert.equal(ENVIRONMENTS[0], "production");
+ * assert.ok(ENVIRONMENTS.includes("sandbox"));
  * ```
  */
 export const ENVIRONMENTS: readonly string[] = Object.freeze(Object.keys(ENVIRONMENT_DOMAINS));
@@ -111,8 +124,13 @@ export interface ConfigOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { getEnvironmentName } from "./config.ts";
- * console.log(getEnvironmentName({ environment: "sandbox" })); // "sandbox"
+ *
+ * const env = (name: string) => name === "GLOBUS_SDK_ENVIRONMENT" ? "preview" : undefined;
+ * assert.equal(getEnvironmentName({ environment: "sandbox", env }), "sandbox");
+ * assert.equal(getEnvironmentName({ env }), "preview");
+ * assert.equal(getEnvironmentName({ env: () => undefined }), "production");
  * ```
  */
 export function getEnvironmentName(options: ConfigOptions = {}): string {

@@ -35,12 +35,16 @@ import { isObject } from "./json.ts";
  *
  * @example Catch anything the SDK raised
  * ```ts
- * import { GlobusError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * import { GlobusError, GlobusTimeoutError } from "./errors.ts";
+ *
+ * let caught = "";
  * try {
- *   throw new GlobusError("something went wrong");
+ *   throw new GlobusTimeoutError("GET https://groups.api.globus.org/ timed out");
  * } catch (err) {
- *   if (err instanceof GlobusError) console.error(err.message);
+ *   if (err instanceof GlobusError) caught = `${err.name}: ${err.message}`;
  * }
+ * assert.equal(caught, "GlobusTimeoutError: GET https://groups.api.globus.org/ timed out");
  * ```
  */
 export class GlobusError extends Error {
@@ -58,9 +62,12 @@ export class GlobusError extends Error {
  *
  * @example
  * ```ts
- * import { GlobusSDKUsageError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * import { GlobusError, GlobusSDKUsageError } from "./errors.ts";
+ *
  * const err = new GlobusSDKUsageError("verifier contained invalid characters");
- * console.log(err.name); // "GlobusSDKUsageError"
+ * assert.equal(err.name, "GlobusSDKUsageError");
+ * assert.ok(err instanceof GlobusError);
  * ```
  */
 export class GlobusSDKUsageError extends GlobusError {}
@@ -70,9 +77,18 @@ export class GlobusSDKUsageError extends GlobusError {}
  *
  * @example
  * ```ts
- * import type { ErrorSubdocument } from "./errors.ts";
- * const sub: ErrorSubdocument = { code: "UNKNOWN_PARAM", message: "unknown 'foo'", raw: {} };
- * console.log(sub.code);
+ * import assert from "node:assert/strict";
+ * import { type ErrorSubdocument, GlobusAPIError } from "./errors.ts";
+ *
+ * const err = new GlobusAPIError({
+ *   method: "GET", url: "https://auth.globus.org/v2/api/identities?foo=1", httpStatus: 400,
+ *   httpReason: "Bad Request", headers: new Headers({ "content-type": "application/json" }),
+ *   text: '{"errors":[{"code":"UNKNOWN_PARAM","detail":"unknown parameter foo"}]}',
+ * });
+ * const sub: ErrorSubdocument | undefined = err.errors[0];
+ * assert.equal(sub?.code, "UNKNOWN_PARAM");
+ * assert.equal(sub?.message, "unknown parameter foo");
+ * assert.deepEqual(sub?.raw, { code: "UNKNOWN_PARAM", detail: "unknown parameter foo" });
  * ```
  */
 export interface ErrorSubdocument {
@@ -90,12 +106,18 @@ export interface ErrorSubdocument {
  *
  * @example
  * ```ts
- * import { GlobusAPIError, type APIErrorInit } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * import { type APIErrorInit, GlobusAPIError } from "./errors.ts";
+ *
  * const init: APIErrorInit = {
  *   method: "GET", url: "https://groups.api.globus.org/v2/groups/x",
  *   httpStatus: 404, httpReason: "Not Found", headers: new Headers(), text: "",
  * };
- * console.log(new GlobusAPIError(init).message);
+ * // With no body to parse, the reason phrase stands in for what Globus said.
+ * assert.equal(
+ *   new GlobusAPIError(init).message,
+ *   "GET https://groups.api.globus.org/v2/groups/x 404 Not Found",
+ * );
  * ```
  */
 export interface APIErrorInit {
@@ -119,7 +141,7 @@ export interface APIErrorInit {
  * The body is parsed the way the Python SDK parses it (its "Type Zero",
  * JSON:API and undefined formats), and also understands OAuth 2 error bodies
  * (`{"error": "invalid_grant", "error_description": "…"}`), which Python does
- * not (its weakness W21).
+ * not.
  *
  * `message` is the one-line summary, e.g.
  * `GET https://groups.api.globus.org/v2/groups/x 404 GroupNotFound: Group not found (request_id=rid-1)`.
@@ -127,13 +149,20 @@ export interface APIErrorInit {
  *
  * @example Tell a missing group from other failures
  * ```ts
+ * import assert from "node:assert/strict";
  * import { GlobusAPIError } from "./errors.ts";
+ *
  * const err = new GlobusAPIError({
  *   method: "GET", url: "https://groups.api.globus.org/v2/groups/x", httpStatus: 404,
  *   httpReason: "Not Found", headers: new Headers({ "content-type": "application/json" }),
  *   text: '{"code":"GroupNotFound","message":"Group not found","request_id":"rid-1"}',
  * });
- * console.log(err.httpStatus, err.code, err.requestId); // 404 GroupNotFound rid-1
+ * assert.deepEqual([err.httpStatus, err.code, err.requestId], [404, "GroupNotFound", "rid-1"]);
+ * assert.equal(err.apiMessage, "Group not found");
+ * assert.equal(
+ *   err.message,
+ *   "GET https://groups.api.globus.org/v2/groups/x 404 GroupNotFound: Group not found (request_id=rid-1)",
+ * );
  * ```
  */
 export class GlobusAPIError extends GlobusError {
@@ -204,13 +233,16 @@ export class GlobusAPIError extends GlobusError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { AuthAPIError } from "./errors.ts";
+ *
  * const err = new AuthAPIError({
- *   method: "POST", url: "https://auth.globus.org/v2/oauth2/token", httpStatus: 400,
+ *   method: "GET", url: "https://auth.globus.org/v2/api/identities?ids=x", httpStatus: 400,
  *   httpReason: "Bad Request", headers: new Headers({ "content-type": "application/json" }),
- *   text: '{"error":"invalid_grant"}',
+ *   text: '{"errors":[{"id":"rid-7","code":"INVALID_PARAMETERS","detail":"bad id"}]}',
  * });
- * console.log(err.code); // "invalid_grant"
+ * assert.equal(err.code, "INVALID_PARAMETERS");
+ * assert.equal(err.requestId, "rid-7");
  * ```
  */
 export class AuthAPIError extends GlobusAPIError {
@@ -232,11 +264,18 @@ export class AuthAPIError extends GlobusAPIError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { GroupsAPIError } from "./errors.ts";
+ *
  * function isMissingGroup(err: unknown): boolean {
  *   return err instanceof GroupsAPIError && err.httpStatus === 404;
  * }
- * console.log(isMissingGroup(new Error("x"))); // false
+ * const missing = new GroupsAPIError({
+ *   method: "GET", url: "https://groups.api.globus.org/v2/groups/x", httpStatus: 404,
+ *   httpReason: "Not Found", headers: new Headers(), text: "",
+ * });
+ * assert.equal(isMissingGroup(missing), true);
+ * assert.equal(isMissingGroup(new Error("x")), false);
  * ```
  */
 export class GroupsAPIError extends GlobusAPIError {}
@@ -249,11 +288,22 @@ export class GroupsAPIError extends GlobusAPIError {}
  *
  * @example Ask for a new login
  * ```ts
- * import { RefreshTokenRejectedError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * import { AuthAPIError, RefreshTokenRejectedError } from "./errors.ts";
+ *
  * function handle(err: unknown): string {
  *   return err instanceof RefreshTokenRejectedError ? "please log in again" : "other failure";
  * }
- * console.log(handle(new Error("x"))); // "other failure"
+ * const rejection = new AuthAPIError({
+ *   method: "POST", url: "https://auth.globus.org/v2/oauth2/token", httpStatus: 400,
+ *   httpReason: "Bad Request", headers: new Headers({ "content-type": "application/json" }),
+ *   text: '{"error":"invalid_grant"}',
+ * });
+ * const err = new RefreshTokenRejectedError(rejection);
+ * assert.equal(handle(err), "please log in again");
+ * assert.equal(handle(rejection), "other failure");
+ * assert.ok(err instanceof AuthAPIError);
+ * assert.equal(err.code, "invalid_grant");
  * ```
  */
 export class RefreshTokenRejectedError extends AuthAPIError {
@@ -320,9 +370,13 @@ export class UnexpectedResponseError extends GlobusError {
  *
  * @example
  * ```ts
- * import { NetworkError } from "./errors.ts";
- * const err = new NetworkError("GET https://example.org/ failed: bad URL");
- * console.log(err instanceof Error); // true
+ * import assert from "node:assert/strict";
+ * import { GlobusError, NetworkError } from "./errors.ts";
+ *
+ * const cause = new TypeError("error sending request");
+ * const err = new NetworkError("GET https://example.org/ failed", { cause });
+ * assert.ok(err instanceof GlobusError);
+ * assert.equal(err.cause, cause);
  * ```
  */
 export class NetworkError extends GlobusError {}
@@ -333,8 +387,10 @@ export class NetworkError extends GlobusError {}
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { GlobusTimeoutError, NetworkError } from "./errors.ts";
- * console.log(new GlobusTimeoutError("timed out") instanceof NetworkError); // true
+ *
+ * assert.ok(new GlobusTimeoutError("timed out") instanceof NetworkError);
  * ```
  */
 export class GlobusTimeoutError extends NetworkError {}
@@ -345,8 +401,10 @@ export class GlobusTimeoutError extends NetworkError {}
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { GlobusConnectionError, NetworkError } from "./errors.ts";
- * console.log(new GlobusConnectionError("refused") instanceof NetworkError); // true
+ *
+ * assert.ok(new GlobusConnectionError("refused") instanceof NetworkError);
  * ```
  */
 export class GlobusConnectionError extends NetworkError {}
@@ -358,9 +416,12 @@ export class GlobusConnectionError extends NetworkError {}
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TokenStorageError } from "./errors.ts";
+ *
  * const err = new TokenStorageError("/home/me/tokens.json", "not valid JSON");
- * console.log(err.message); // "token file /home/me/tokens.json: not valid JSON"
+ * assert.equal(err.message, "token file /home/me/tokens.json: not valid JSON");
+ * assert.equal(err.path, "/home/me/tokens.json");
  * ```
  */
 export class TokenStorageError extends GlobusError {

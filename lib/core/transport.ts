@@ -9,14 +9,14 @@
  * - a request that is not idempotent (a POST such as an authorization-code
  *   exchange) is retried only when it never reached the server (the
  *   connection was refused) or the server said "not now" (429, or 503 with
- *   `Retry-After`) (W16);
+ *   `Retry-After`);
  * - configuration mistakes (an invalid URL, an unsupported scheme, a bad
- *   certificate) fail at once instead of after 20 s of retries (W17);
+ *   certificate) fail at once instead of after 20 s of retries;
  * - `Retry-After` is read as seconds (fractions too) or as an HTTP date; a
  *   date in the past or a negative number gives the normal backoff, not six
  *   requests in a burst (an explicit `0` is honoured); a server asking for more
  *   than the sleep cap is not retried early, as Python does, but answered
- *   with its error at once, its `Retry-After` header intact (W14, W15);
+ *   with its error at once, its `Retry-After` header intact;
  * - redirects are never followed: Globus APIs do not redirect, and following
  *   one would re-send a token, a code with its verifier or a client secret
  *   to wherever the answer pointed. A 3xx is an {@linkcode UnexpectedResponseError}

@@ -33,11 +33,19 @@ function page(result: PageResult): Response {
  * A server on `127.0.0.1:<port>` (0: a free one) waiting for the redirect.
  *
  * @example
- * ```ts ignore
- * const server = new RedirectServer({ port: 0, state });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { RedirectServer } from "./_redirect_server.ts";
+ *
+ * const server = new RedirectServer({ port: 0, state: "st-1" });
  * try {
- *   const code = await server.waitForCode(300_000, signal);
- *   server.answer({ status: 200, title: "Login successful", message: "..." });
+ *   // The browser, sent back by Globus after the login.
+ *   const browser = fetch(`http://127.0.0.1:${server.port}/?code=C-1&state=st-1`);
+ *   assert.equal(await server.waitForCode(60_000, undefined), "C-1");
+ *   server.answer({ status: 200, title: "Login successful", message: "You may close this." });
+ *   const landing = await browser;
+ *   assert.equal(landing.status, 200);
+ *   assert.match(await landing.text(), /Login successful/);
  * } finally {
  *   await server.close();
  * }

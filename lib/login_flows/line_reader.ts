@@ -18,8 +18,11 @@ import { LoginFlowError } from "./errors.ts";
  *
  * @example
  * ```ts
- * import type { ByteSource } from "./line_reader.ts";
+ * import assert from "node:assert/strict";
+ * import { type ByteSource, LineReader } from "./line_reader.ts";
+ *
  * const empty: ByteSource = { read: () => Promise.resolve(null) };
+ * assert.equal(await new LineReader(empty).readLine(), null);
  * ```
  */
 export interface ByteSource {

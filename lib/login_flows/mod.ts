@@ -10,15 +10,34 @@
  *   copy-paste, saying why.
  *
  * @example The browser where possible, for a native app
- * ```ts ignore
- * import { AutoLoginFlowManager } from "./mod.ts";
- * import { NativeAppAuthClient } from "../auth/mod.ts";
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NativeAppAuthClient } from "@globus-deno/sdk/auth";
+ * import { AutoLoginFlowManager } from "@globus-deno/sdk/login-flows";
+ * import { startFakeGlobus, TUTORIAL_CLIENT_ID } from "@globus-deno/sdk/testing";
  *
- * const client = new NativeAppAuthClient("61338d24-54d5-408f-a10d-66c06b59f6d2");
- * const flow = new AutoLoginFlowManager(client, { requestRefreshTokens: true });
+ * await using fake = await startFakeGlobus();
+ * const client = new NativeAppAuthClient(TUTORIAL_CLIENT_ID, { baseUrl: fake.authUrl });
+ * let landing: Promise<{ status: number; body: string }> | undefined;
+ * const flow = new AutoLoginFlowManager(client, {
+ *   requestRefreshTokens: true,
+ *   // The fake Globus plays alice's browser; a real program keeps the default opener and io.
+ *   openBrowser(url) {
+ *     landing = fake.playBrowser(url, { username: "alice" });
+ *     return Promise.resolve();
+ *   },
+ *   io: { write() {}, readLine: () => Promise.resolve(null) },
+ * });
  * const tokens = await flow.runLoginFlow({
  *   requiredScopes: "urn:globus:auth:scope:groups.api.globus.org:view_my_groups_and_memberships",
  * });
+ * const groups = tokens.byResourceServer["groups.api.globus.org"];
+ * assert.equal(
+ *   groups?.scope,
+ *   "urn:globus:auth:scope:groups.api.globus.org:view_my_groups_and_memberships",
+ * );
+ * assert.match(groups?.refresh_token ?? "", /./); // requestRefreshTokens: a lasting login
+ * assert.match((await landing!).body, /Login successful/);
  * ```
  *
  * @module

@@ -16,8 +16,11 @@ import type { AccessTokenRecord } from "./token_types.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { IDENTITY_ID } from "./auth_api_util.ts";
- * console.log(IDENTITY_ID.test("a11ce000-0000-4000-8000-000000000001")); // true
+ *
+ * assert.equal(IDENTITY_ID.test("A11CE000-0000-4000-8000-000000000001"), true);
+ * assert.equal(IDENTITY_ID.test("alice@globusid.org"), false);
  * ```
  */
 export const IDENTITY_ID: RegExp =
@@ -28,9 +31,14 @@ export const IDENTITY_ID: RegExp =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { authApiError } from "./auth_api_util.ts";
+ *
  * const res = authApiError(400, "INVALID_PARAMETERS", "bad id");
- * console.log(res.status, (await res.json()).errors[0].code); // 400 INVALID_PARAMETERS
+ * assert.equal(res.status, 400);
+ * const [error] = (await res.json()).errors;
+ * assert.deepEqual([error.status, error.code, error.detail], ["400", "INVALID_PARAMETERS", "bad id"]);
+ * assert.match(error.id, /^[0-9a-f-]{36}$/); // the request id
  * ```
  */
 export function authApiError(status: number, code: string, detail: string): Response {
@@ -44,9 +52,46 @@ export function authApiError(status: number, code: string, detail: string): Resp
  * client by HTTP Basic. Anything else is the 401 or 403 Auth answers.
  *
  * @example
- * ```ts ignore
- * const who = authCaller(ctx, req.headers, note);
- * if (who instanceof Response) return who;
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { authCaller } from "./auth_api_util.ts";
+ * import { type FakeContext, findUser, principalOfUser } from "./context.ts";
+ * import {
+ *   CONFIDENTIAL_CLIENT_ID,
+ *   CONFIDENTIAL_CLIENT_SECRET,
+ *   defaultDataset,
+ *   TUTORIAL_CLIENT_ID,
+ * } from "./default_dataset.ts";
+ * import { generateSigningKey } from "./jwt.ts";
+ * import { TokenStore } from "./tokens.ts";
+ *
+ * const url = "http://127.0.0.1:8765"; // the origin written into answers; nothing listens
+ * const key = await generateSigningKey();
+ * const store = new TokenStore({
+ *   now: Date.now, issuer: url, key, accessTokenLifetimeSeconds: 60, rotateRefreshTokens: false,
+ * });
+ * const ctx: FakeContext = {
+ *   url, dataset: defaultDataset(), store, key, now: Date.now, codeLifetimeSeconds: 600,
+ * };
+ * const { access_token: token } = store.issue({
+ *   principal: principalOfUser(findUser(ctx.dataset, "alice")!),
+ *   clientId: TUTORIAL_CLIENT_ID,
+ *   scopes: ["openid"],
+ *   offline: false,
+ * });
+ * const note = {};
+ * const user = authCaller(ctx, new Headers({ authorization: `Bearer ${token}` }), note);
+ * assert.ok(!(user instanceof Response) && "token" in user);
+ * assert.deepEqual(note, { clientId: TUTORIAL_CLIENT_ID });
+ *
+ * const basic = `Basic ${btoa(`${CONFIDENTIAL_CLIENT_ID}:${CONFIDENTIAL_CLIENT_SECRET}`)}`;
+ * const client = authCaller(ctx, new Headers({ authorization: basic }), {});
+ * assert.ok(!(client instanceof Response) && "client" in client);
+ * assert.equal(client.client.clientId, CONFIDENTIAL_CLIENT_ID);
+ *
+ * const nobody = authCaller(ctx, new Headers(), {});
+ * assert.ok(nobody instanceof Response);
+ * assert.equal(nobody.status, 401);
  * ```
  */
 export function authCaller(
@@ -78,8 +123,11 @@ export function authCaller(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { commaParam } from "./auth_api_util.ts";
- * console.log(commaParam(new URL("http://x/?ids=a,,b"), "ids")); // ["a", "b"]
+ *
+ * assert.deepEqual(commaParam(new URL("http://x/?ids=a,, b"), "ids"), ["a", "b"]);
+ * assert.equal(commaParam(new URL("http://x/"), "ids"), null);
  * ```
  */
 export function commaParam(url: URL, name: string): string[] | null {
@@ -92,8 +140,12 @@ export function commaParam(url: URL, name: string): string[] | null {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { booleanParam } from "./auth_api_util.ts";
- * console.log(booleanParam(new URL("http://x/?all=False"), "all", true)); // false
+ *
+ * assert.equal(booleanParam(new URL("http://x/?all=False"), "all", true), false);
+ * assert.equal(booleanParam(new URL("http://x/"), "all", true), true);
+ * assert.equal(booleanParam(new URL("http://x/?all=yes"), "all", true), null);
  * ```
  */
 export function booleanParam(url: URL, name: string, fallback: boolean): boolean | null {

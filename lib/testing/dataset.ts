@@ -151,15 +151,39 @@ export interface FakeClient {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { FakeConsent } from "./dataset.ts";
- * import { DEFAULT_IDS, FAKE_COLLECTION_ID, TUTORIAL_CLIENT_ID } from "./default_dataset.ts";
+ * import {
+ *   DEFAULT_IDS,
+ *   defaultDataset,
+ *   FAKE_COLLECTION_ID,
+ *   TUTORIAL_CLIENT_ID,
+ * } from "./default_dataset.ts";
+ * import { startFakeGlobus } from "./fake_globus.ts";
+ *
+ * const transfer = "urn:globus:auth:scope:transfer.api.globus.org:all";
+ * const dataAccess = `https://auth.globus.org/scopes/${FAKE_COLLECTION_ID}/data_access`;
  * const consent: FakeConsent = {
- *   identityId: DEFAULT_IDS.bob,
+ *   identityId: DEFAULT_IDS.alice,
  *   clientId: TUTORIAL_CLIENT_ID,
- *   scope: `urn:globus:auth:scope:transfer.api.globus.org:all` +
- *     `[*https://auth.globus.org/scopes/${FAKE_COLLECTION_ID}/data_access]`,
+ *   scope: `${transfer}[*${dataAccess}]`,
  * };
- * console.log(consent.scope);
+ * const dataset = defaultDataset();
+ * dataset.consents = [...(dataset.consents ?? []), consent];
+ * await using fake = await startFakeGlobus({ dataset });
+ * const { access_token: token } = fake.issueTokens({
+ *   username: "alice",
+ *   clientId: TUTORIAL_CLIENT_ID,
+ *   scopes: ["openid"],
+ * });
+ * const res = await fetch(`${fake.authUrl}v2/api/identities/${DEFAULT_IDS.alice}/consents`, {
+ *   headers: { authorization: `Bearer ${token}` },
+ * });
+ * type Served = { id: number; scope_name: string; dependency_path: number[] };
+ * const { consents }: { consents: Served[] } = await res.json();
+ * const root = consents.find((c) => c.scope_name === transfer)!;
+ * const child = consents.find((c) => c.scope_name === dataAccess)!;
+ * assert.deepEqual(child.dependency_path, [root.id, child.id]); // one consent per scope of the tree
  * ```
  */
 export interface FakeConsent {

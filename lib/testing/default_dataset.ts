@@ -69,8 +69,13 @@ export const CONFIDENTIAL_CLIENT_SECRET = "fake-secret-do-not-use-anywhere";
  *
  * @example
  * ```ts
- * import { FAKE_COLLECTION_ID } from "./default_dataset.ts";
- * console.log(`https://auth.globus.org/scopes/${FAKE_COLLECTION_ID}/data_access`);
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_IDS, defaultDataset, FAKE_COLLECTION_ID } from "./default_dataset.ts";
+ *
+ * const dataAccess = `https://auth.globus.org/scopes/${FAKE_COLLECTION_ID}/data_access`;
+ * const consentOf = (id: string) => defaultDataset().consents?.find((c) => c.identityId === id);
+ * assert.ok(consentOf(DEFAULT_IDS.bob)?.scope.includes(`[*${dataAccess}]`));
+ * assert.equal(consentOf(DEFAULT_IDS.dave)?.scope.includes(dataAccess), false);
  * ```
  */
 export const FAKE_COLLECTION_ID = "c011ec70-0000-4000-8000-00000000c001";

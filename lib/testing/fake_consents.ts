@@ -170,8 +170,43 @@ function ledgerOf(ctx: FakeContext): Ledger {
  * one, in id order.
  *
  * @example
- * ```ts ignore
- * return handleConsents(ctx, req.headers, url, note, "a11ce000-0000-4000-8000-000000000001");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type FakeContext, findUser, principalOfUser } from "./context.ts";
+ * import {
+ *   DEFAULT_IDS,
+ *   defaultDataset,
+ *   FAKE_COLLECTION_ID,
+ *   TUTORIAL_CLIENT_ID,
+ * } from "./default_dataset.ts";
+ * import { handleConsents } from "./fake_consents.ts";
+ * import { generateSigningKey } from "./jwt.ts";
+ * import { TokenStore } from "./tokens.ts";
+ *
+ * const url = "http://127.0.0.1:8765"; // the origin written into answers; nothing listens
+ * const key = await generateSigningKey();
+ * const store = new TokenStore({
+ *   now: Date.now, issuer: url, key, accessTokenLifetimeSeconds: 60, rotateRefreshTokens: false,
+ * });
+ * const ctx: FakeContext = {
+ *   url, dataset: defaultDataset(), store, key, now: Date.now, codeLifetimeSeconds: 600,
+ * };
+ * const { access_token: token } = store.issue({
+ *   principal: principalOfUser(findUser(ctx.dataset, "bob")!),
+ *   clientId: TUTORIAL_CLIENT_ID,
+ *   scopes: ["openid"],
+ *   offline: false,
+ * });
+ * const consentsUrl = new URL(`${url}/v2/api/identities/${DEFAULT_IDS.bob}/consents`);
+ * const headers = new Headers({ authorization: `Bearer ${token}` });
+ * const res = handleConsents(ctx, headers, consentsUrl, {}, DEFAULT_IDS.bob);
+ * const { consents } = await res.json();
+ * // bob's Transfer consent and its data_access dependency, then the openid login just made.
+ * assert.deepEqual(consents.map((c: { scope_name: string }) => c.scope_name), [
+ *   "urn:globus:auth:scope:transfer.api.globus.org:all",
+ *   `https://auth.globus.org/scopes/${FAKE_COLLECTION_ID}/data_access`,
+ *   "openid",
+ * ]);
  * ```
  */
 export function handleConsents(

@@ -205,8 +205,37 @@ function handleIdentityProviders(
  * `GET /v2/api/identities/<id>/consents`; 404 for other `/v2/api/` paths.
  *
  * @example
- * ```ts ignore
- * if (url.pathname.startsWith("/v2/api/")) return handleAuthApi(ctx, req, url, note);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type FakeContext, findUser, principalOfUser } from "./context.ts";
+ * import { DEFAULT_IDS, defaultDataset, TUTORIAL_CLIENT_ID } from "./default_dataset.ts";
+ * import { handleAuthApi } from "./fake_identities.ts";
+ * import { generateSigningKey } from "./jwt.ts";
+ * import { TokenStore } from "./tokens.ts";
+ *
+ * const url = "http://127.0.0.1:8765"; // the origin written into answers; nothing listens
+ * const key = await generateSigningKey();
+ * const store = new TokenStore({
+ *   now: Date.now, issuer: url, key, accessTokenLifetimeSeconds: 60, rotateRefreshTokens: false,
+ * });
+ * const ctx: FakeContext = {
+ *   url, dataset: defaultDataset(), store, key, now: Date.now, codeLifetimeSeconds: 600,
+ * };
+ * const { access_token: token } = store.issue({
+ *   principal: principalOfUser(findUser(ctx.dataset, "bob")!),
+ *   clientId: TUTORIAL_CLIENT_ID,
+ *   scopes: ["urn:globus:auth:scope:auth.globus.org:view_identities"],
+ *   offline: false,
+ * });
+ * const get = (path: string) => {
+ *   const req = new Request(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+ *   return handleAuthApi(ctx, req, new URL(req.url), {});
+ * };
+ * const found = await get("/v2/api/identities?usernames=alice@globusid.org").json();
+ * assert.deepEqual(found.identities.map((i: { id: string }) => i.id), [DEFAULT_IDS.alice]);
+ * const missing = get("/v2/api/nothing");
+ * assert.equal(missing.status, 404);
+ * assert.equal((await missing.json()).errors[0].code, "NOT_FOUND");
  * ```
  */
 export function handleAuthApi(

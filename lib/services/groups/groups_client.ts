@@ -176,10 +176,38 @@ const myGroupsShape = shape.array(shape.object<Group>({
  * ```
  *
  * @example With an app, which logs in when needed (Python's minimal script)
- * ```ts ignore
- * const app = new UserApp("my-user-app", { clientId: CLIENT_ID, loginFlowManager });
- * const groupsClient = new GroupsClient({ app });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { UserApp } from "@globus-deno/sdk/app";
+ * import { NativeAppAuthClient } from "@globus-deno/sdk/auth";
+ * import { GroupsClient } from "@globus-deno/sdk/groups";
+ * import { CommandLineLoginFlowManager } from "@globus-deno/sdk/login-flows";
+ * import { startFakeGlobus, TUTORIAL_CLIENT_ID } from "@globus-deno/sdk/testing";
+ * import { MemoryTokenStorage } from "@globus-deno/sdk/token-storage";
+ *
+ * await using fake = await startFakeGlobus();
+ * const env = (name: string) => fake.env[name]; // points at the fake; a real script leaves it out
+ * let url = "";
+ * // alice "pastes" the code the fake Globus gives her for the printed URL.
+ * const loginFlowManager = new CommandLineLoginFlowManager(
+ *   new NativeAppAuthClient(TUTORIAL_CLIENT_ID, { env }),
+ *   {
+ *     io: {
+ *       write(text) { url ||= /^https?:\S+$/m.exec(text)?.[0] ?? ""; },
+ *       readLine: () => fake.loginCode(url, "alice"),
+ *     },
+ *   },
+ * );
+ * const app = new UserApp("my-user-app", {
+ *   clientId: TUTORIAL_CLIENT_ID,
+ *   env,
+ *   loginFlowManager,
+ *   tokenStorage: new MemoryTokenStorage(),
+ * });
+ * const groupsClient = new GroupsClient({ app, env });
  * const myGroups = await groupsClient.getMyGroups();
+ * assert.equal(myGroups[0]?.name, "Alice's Lab");
+ * assert.equal(await app.loginRequired(), false); // the login is kept for the next call
  * ```
  */
 export class GroupsClient extends BaseClient {
