@@ -62,7 +62,6 @@ export {
   GlobusTimeoutError,
   GroupsAPIError,
   homeDirectory,
-  isObject,
   NetworkError,
   parseAuthorizationParameters,
   pathSegment,

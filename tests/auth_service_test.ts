@@ -409,6 +409,38 @@ Deno.test("a 2xx answer of the wrong shape is an UnexpectedResponseError naming 
       (a) => a.getConsents(DEFAULT_IDS.alice),
       /parent consent 1 is missing/,
     ],
+    [
+      // A chain 20,000 deep, each consent naming only its parent: not Globus's, and a
+      // recursive walk of it would overflow the stack.
+      `/v2/api/identities/${DEFAULT_IDS.alice}/consents`,
+      (b) => {
+        const first = (b.consents as Record<string, unknown>[])[0]!;
+        return {
+          consents: Array.from({ length: 20_000 }, (_, i) => ({
+            ...first,
+            id: i + 1,
+            dependency_path: i === 0 ? [1] : [i, i + 1],
+          })),
+        };
+      },
+      (a) => a.getConsents(DEFAULT_IDS.alice),
+      /consent 3: dependency_path does not continue its parent's/,
+    ],
+    [
+      `/v2/api/identities/${DEFAULT_IDS.alice}/consents`,
+      (b) => {
+        const first = (b.consents as Record<string, unknown>[])[0]!;
+        return {
+          consents: Array.from({ length: 40 }, (_, i) => ({
+            ...first,
+            id: i + 1,
+            dependency_path: Array.from({ length: i + 1 }, (_, j) => j + 1),
+          })),
+        };
+      },
+      (a) => a.getConsents(DEFAULT_IDS.alice),
+      /consent 33: dependency_path is 33 deep, more than the 32 any scope has/,
+    ],
   ];
   for (const [path, rewrite, call, problem] of cases) {
     const auth = authClientFor(

@@ -153,3 +153,34 @@ Deno.test("an Auth client counts expiry from the moment the request was sent, no
   const r = await client.oauth2RefreshToken("RT");
   assert.equal(r.byResourceServer["groups.api.globus.org"]!.expires_at_seconds, 1_000_000 + 3600);
 });
+
+Deno.test("OAuthTokenResponse refuses a token no Authorization header can carry, without showing it", () => {
+  for (
+    const extra of [
+      { access_token: "AT\u001b[2J\nX" },
+      { access_token: "A T" },
+      { refresh_token: "RT\u0007" },
+      { access_token: "AT-ü" },
+    ]
+  ) {
+    assert.throws(() => new OAuthTokenResponse(body(extra)), (e: unknown) => {
+      assert.ok(e instanceof UnexpectedResponseError);
+      assert.match(e.message, /holds characters no token has/);
+      assert.doesNotMatch(e.message, /AT|RT/, "the value itself is never in the message");
+      return true;
+    });
+  }
+});
+
+Deno.test("OAuthTokenResponse refuses other_tokens that is not a list; null or absent is none", () => {
+  for (const otherTokens of ["x", { access_token: "A" }, 3]) {
+    assert.throws(
+      () => new OAuthTokenResponse(body({ "other_tokens": otherTokens })),
+      /'other_tokens' must be a list/,
+    );
+  }
+  assert.deepEqual(
+    Object.keys(new OAuthTokenResponse(body({ other_tokens: null })).byResourceServer),
+    ["groups.api.globus.org"],
+  );
+});

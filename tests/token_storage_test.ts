@@ -496,6 +496,26 @@ Deno.test("JSONTokenStorage refuses a directory or symbolic link where the file 
   });
 });
 
+Deno.test("JSONTokenStorage refuses a symbolic link at the lock path at once, and never spins", async () => {
+  if (!posix) return;
+  await inTempDir(async (dir) => {
+    const path = `${dir}/t.json`;
+    const storage = new JSONTokenStorage(path, { lockTimeoutMs: 60_000 });
+    await storage.storeTokenDataByResourceServer({ rs: record("rs", "A") });
+    await Deno.writeTextFile(`${dir}/target`, "");
+    await Deno.symlink(`${dir}/target`, `${path}.lock`);
+    const before = await Deno.readTextFile(path);
+    // The lock timeout is a minute: failing now, not after it, is the point.
+    await assertRejects(
+      () => storage.storeTokenDataByResourceServer({ rs: record("rs", "B") }),
+      TokenStorageError,
+      `the lock file ${path}.lock is a symbolic link, which this SDK never creates; remove it and run again`,
+    );
+    assert.equal(await Deno.readTextFile(path), before, "the file is unchanged");
+    assert.ok((await Deno.lstat(`${path}.lock`)).isSymlink, "the link is not this SDK's to remove");
+  });
+});
+
 // ---- reading and writing ----------------------------------------------------------
 
 Deno.test("JSONTokenStorage: a missing file is no data, and reading creates nothing", async () => {

@@ -748,3 +748,19 @@ Deno.test("Transport.request() passes a missing --allow-net on as it is, without
   assert.equal(calls.length, 1);
   assert.deepEqual(sleeps, []);
 });
+
+Deno.test("a header fetch refuses is reported without its value, which may be a credential", async () => {
+  const transport = new Transport({
+    maxRetries: 0,
+    fetch: () => Promise.reject(new TypeError('Invalid header value: "Bearer SECRET\u001b[2J"')),
+  });
+  await assert.rejects(
+    () => transport.request({ method: "GET", url: "https://h/x" }),
+    (e: unknown) => {
+      assert.ok(e instanceof Error);
+      assert.doesNotMatch(e.message, /SECRET|Bearer/);
+      assert.match(e.message, /a request header holds characters HTTP does not allow/);
+      return true;
+    },
+  );
+});

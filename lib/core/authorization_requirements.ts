@@ -7,6 +7,7 @@
  * @module
  */
 
+import { isObject } from "./json.ts";
 import { GlobusAPIError, GlobusError } from "./errors.ts";
 
 /**
@@ -43,10 +44,6 @@ export interface GlobusAuthorizationParameters {
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /**
  * A list of strings, also from the legacy comma-separated form; undefined

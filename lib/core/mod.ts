@@ -70,4 +70,3 @@ export {
   type RequestOptions,
 } from "./base_client.ts";
 export { checkShape, type Shape, shape, type Shapes } from "./shape.ts";
-export { isObject } from "./json.ts";

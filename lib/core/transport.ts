@@ -507,7 +507,11 @@ function describe(error: unknown): string {
   const cause = error.cause instanceof Error ? error.cause.message : "";
   // Deno's connect errors end with the useful part: "tcp connect error: Connection refused (os error 111)".
   const detail = cause.match(/client error \([^)]*\): (.*)$/)?.[1] ?? cause;
-  return detail || error.message;
+  const text = detail || error.message;
+  // fetch quotes a header it refuses, and the Authorization header is a credential.
+  return /invalid header/i.test(text)
+    ? "a request header holds characters HTTP does not allow (not shown: it may be a credential)"
+    : text;
 }
 
 function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -100,22 +100,19 @@ export class RedirectServer {
           "This address waits for Globus to send a login back. Start the login from the application.",
       });
     }
-    this.#received = true;
+    // A wrong state is not this login's answer: a tab left from an earlier run, or any page or
+    // local program that found the port. It must not end the login that is waiting (anyone
+    // could then cancel it), so it is refused and the wait goes on.
     if (q.get("state") !== this.#state) {
-      this.#code.reject(
-        new LoginFlowError(
-          "the login came back from the browser with a wrong state, so it may not be the one this " +
-            "program started; run again to log in",
-        ),
-      );
       return page({
         status: 400,
-        title: "Login failed",
+        title: "Not this login",
         message:
           "This login was not started by the application waiting here (its state does not match). " +
-          "Return to the application and try again.",
+          "Use the URL the application printed.",
       });
     }
+    this.#received = true;
     if (error !== null) {
       const description = q.get("error_description") ?? "";
       const declined = error === "access_denied";
@@ -146,7 +143,8 @@ export class RedirectServer {
   /**
    * The code of the first valid redirect.
    *
-   * @throws {LoginFlowError} for a redirect with `error` or a wrong `state`.
+   * @throws {LoginFlowError} for a redirect with `error` (one with a wrong
+   *   `state` is refused and the wait goes on).
    * @throws {LoginFlowTimeoutError} after `timeoutMs`.
    * @throws `signal.reason` when the signal fires.
    */

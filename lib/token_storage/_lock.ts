@@ -82,14 +82,15 @@ async function acquire(path: string, lockPath: string, wait: LockWait): Promise<
     let keep = false;
     try {
       for (;;) {
-        if (await file.tryLock(true)) {
-          if (!POSIX || await namesFile(lockPath, file)) {
-            keep = true;
-            return file;
-          }
-          break; // removed by the holder before: lock what the path names now
+        const locked = await file.tryLock(true);
+        if (locked && (!POSIX || await namesFile(lockPath, file))) {
+          keep = true;
+          return file;
         }
         const waitedMs = performance.now() - started;
+        // Locked but no longer named by the path: the holder before removed it while this
+        // process waited; lock what the path names now (the bound below still holds).
+        if (locked && waitedMs < wait.timeoutMs) break;
         if (waitedMs >= wait.timeoutMs) {
           const self = heldHere.has(lockPath)
             ? "this process holds it (a write to the storage from inside renewTokenData()?)"
@@ -141,6 +142,15 @@ async function openLockFile(path: string, lockPath: string, wait: LockWait): Pro
     );
   };
   for (let attempt = 0;; attempt++) {
+    // A link would be followed by open() and never named by the path's own inode: the lock
+    // could never be confirmed. It is not this SDK's to remove.
+    const link = await Deno.lstat(lockPath).then((s) => s.isSymlink, () => false);
+    if (link) {
+      throw new TokenStorageError(
+        path,
+        `the lock file ${lockPath} is a symbolic link, which this SDK never creates; remove it and run again`,
+      );
+    }
     try {
       return await Deno.open(lockPath, { read: true });
     } catch (err) {

@@ -10,6 +10,7 @@
  */
 
 import { GlobusSDKUsageError } from "../core/errors.ts";
+import { isObject } from "../core/json.ts";
 import type { TokenStorageData } from "./token_storage.ts";
 
 /** A parsed JSON object. */
@@ -28,10 +29,7 @@ const FIELDS = [
 
 const WIRE_NAMES: ReadonlySet<string> = new Set(FIELDS.map(([wire]) => wire));
 
-/** Whether `value` is a plain JSON object (not null, not an array). */
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+export { isObject } from "../core/json.ts";
 
 /** `obj[key]` when `key` is an own property (so "constructor" or "__proto__" find nothing inherited). */
 export function own(obj: JsonObject, key: string): unknown {

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { isObject } from "../core/json.ts";
 import { GlobusSDKUsageError, UnexpectedResponseError } from "../core/errors.ts";
 import { type IdTokenClaims, type IdTokenKeySource, verifyIdToken } from "./id_token.ts";
 
@@ -59,10 +60,6 @@ export interface OAuthTokenResponseOptions {
  */
 const MAX_EXPIRES_IN_SECONDS = 100 * 365 * 86_400;
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** JSON type names for messages (never the value: it could be a token). */
 function typeOf(value: unknown): string {
   return value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
@@ -107,10 +104,18 @@ function toTokenData(
       })`,
     );
   }
+  // A token goes into an Authorization header: only visible ASCII can (RFC 6750's b64token is
+  // narrower still). Anything else would fail every request, or print itself in the error.
+  const token = <T extends string | null>(key: string, value: T): T => {
+    if (value !== null && !/^[\x21-\x7e]+$/.test(value)) {
+      throw bad(`'${key}' holds characters no token has (spaces, control or non-ASCII characters)`);
+    }
+    return value;
+  };
   return {
     scope: required("scope"),
-    access_token: required("access_token"),
-    refresh_token: optional("refresh_token"),
+    access_token: token("access_token", required("access_token")),
+    refresh_token: token("refresh_token", optional("refresh_token")),
     token_type: optional("token_type"),
     // Truncated toward zero, as Python's int(time.time() + expires_in).
     expires_at_seconds: Math.trunc(receivedAtSeconds + expiresIn),
@@ -226,7 +231,11 @@ export class OAuthTokenResponse {
     this.data = data;
     this.#idTokenKeys = options.idTokenKeys;
     const receivedAtSeconds = (options.receivedAt ?? Date.now()) / 1000;
-    const others = Array.isArray(data.other_tokens) ? data.other_tokens : [];
+    const given = Object.hasOwn(data, "other_tokens") ? data.other_tokens : undefined;
+    if (given !== undefined && given !== null && !Array.isArray(given)) {
+      throw bad(`'other_tokens' must be a list (it is ${typeOf(given)})`);
+    }
+    const others = Array.isArray(given) ? given : [];
     const byRs: Record<string, TokenData> = {};
     for (const doc of [data, ...others]) {
       if (!isObject(doc)) throw bad("other_tokens must hold objects");

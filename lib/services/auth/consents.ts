@@ -73,22 +73,39 @@ export interface Consent {
  * check; not re-exported by `mod.ts`.
  */
 export function consentForestProblem(consents: readonly Consent[]): string | undefined {
-  const ids = new Set<number>();
+  const byId = new Map<number, Consent>();
   for (const c of consents) {
-    if (ids.has(c.id)) return `consent id ${c.id} appears twice`;
-    ids.add(c.id);
+    if (byId.has(c.id)) return `consent id ${c.id} appears twice`;
+    byId.set(c.id, c);
   }
   for (const c of consents) {
     const path = c.dependency_path;
     if (path.length === 0 || path.at(-1) !== c.id) {
       return `consent ${c.id}: dependency_path must end with its own id`;
     }
-    if (path.length > 1 && !ids.has(path.at(-2)!)) {
+    if (path.length > MAX_CONSENT_DEPTH) {
+      return `consent ${c.id}: dependency_path is ${path.length} deep, more than the ${MAX_CONSENT_DEPTH} any scope has`;
+    }
+    if (path.length === 1) continue;
+    const parent = byId.get(path.at(-2)!);
+    if (parent === undefined) {
       return `consent ${c.id}: its parent consent ${path.at(-2)} is missing`;
+    }
+    // The path is the parent's path and this id: a consistent path is what bounds the depth.
+    const parentPath = parent.dependency_path;
+    if (parentPath.length !== path.length - 1 || parentPath.some((id, i) => id !== path[i])) {
+      return `consent ${c.id}: dependency_path does not continue its parent's`;
     }
   }
   return undefined;
 }
+
+/**
+ * The deepest consent tree accepted. Dependent scopes nest a few levels in
+ * practice (a service, a collection's data_access); a deeper answer is not
+ * Globus's, and would only cost memory and stack.
+ */
+const MAX_CONSENT_DEPTH = 32;
 
 /** Scope strings parsed, Scope objects kept: Python's `_normalize_scope_types`. */
 function toScopes(scopes: ScopeInput): Scope[] {
@@ -128,12 +145,14 @@ export class ConsentTree {
   constructor(root: Consent, children: ReadonlyMap<number, readonly Consent[]>) {
     this.root = root;
     this.#children = children;
+    // Depth first, the root first, without recursion: the order a recursive walk gives.
     const nodes: Consent[] = [];
-    const walk = (c: Consent) => {
+    const stack = [root];
+    while (stack.length > 0) {
+      const c = stack.pop()!;
       nodes.push(c);
-      for (const child of children.get(c.id) ?? []) walk(child);
-    };
-    walk(root);
+      stack.push(...[...(children.get(c.id) ?? [])].reverse());
+    }
     this.nodes = Object.freeze(nodes);
   }
 
@@ -212,7 +231,9 @@ export class ConsentForest {
     for (const c of nodes) {
       if (c.dependency_path.length < 2) continue;
       const parent = c.dependency_path.at(-2)!;
-      children.set(parent, [...(children.get(parent) ?? []), c]);
+      const siblings = children.get(parent);
+      if (siblings) siblings.push(c);
+      else children.set(parent, [c]);
     }
     this.trees = Object.freeze(
       nodes.filter((c) => c.dependency_path.length === 1).map((root) =>
