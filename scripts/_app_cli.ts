@@ -1,33 +1,39 @@
 /**
  * What `list_groups.ts` adds to `_cli.ts`: the app's settings (the login
- * flow chosen, progress lines on stderr)
- * and one-line messages for the app's errors. The policy itself is in
- * lib/app.
+ * flow chosen, progress lines on stderr, who logged in), `--whoami`, and
+ * one-line messages for the app's errors. The policy itself is in lib/app.
  *
  * @module
  */
 
 import {
   type AppEvent,
+  AuthClient,
   AuthorizationRequiredError,
   defaultTokenFilePath,
+  getLoginIdentity,
   GlobusSDKUsageError,
   IdentityMismatchError,
   type JSONTokenStorage,
   MissingIdentityError,
   NativeAppAuthClient,
+  type OAuthTokenResponse,
   StoredLoginRejectedError,
+  TokenValidationError,
   UnmetScopeRequirementsError,
+  type UserApp,
   type UserAppOptions,
 } from "../lib/mod.ts";
 import {
   CliError,
-  describeError,
   type Io,
+  LOGIN_EXPIRED,
   type LoginChoice,
   loginFlow,
+  terminalSafe,
   TUTORIAL_CLIENT_ID,
   UsageError,
+  warnTokensNotSaved,
 } from "./_cli.ts";
 
 /** The app name of Python's minimal script: it names the token file's directory. */
@@ -43,57 +49,92 @@ export function defaultAppTokenFile(): string {
   }
 }
 
+/**
+ * Who logged in, for people: the username from the login's verified
+ * id_token (the app asks for `openid`, and Globus's id_token carries it),
+ * else the identity id the app recorded. Escaped: it came from the network.
+ */
+async function whoLoggedIn(login: OAuthTokenResponse | undefined, identityId: string | null) {
+  const identity = login?.idToken === undefined
+    ? undefined
+    : await getLoginIdentity({ tokens: login }).catch(() => undefined);
+  return terminalSafe(identity?.username ?? identityId ?? "an unknown identity");
+}
+
 /** Tells the person what the app is doing, on stderr. */
-async function report(event: AppEvent, io: Io, tokenFile: string): Promise<void> {
+async function report(
+  event: AppEvent,
+  io: Io,
+  tokenFile: string,
+  lastLogin: OAuthTokenResponse | undefined,
+): Promise<void> {
   if (event.type === "login-starting" && event.reason instanceof StoredLoginRejectedError) {
     await io.err(
       "The stored Globus login has expired or been revoked; it was removed. Log in again.\n",
     );
   } else if (event.type === "logged-in") {
-    await io.err(`\nLogged in. Tokens saved to ${tokenFile}\n`);
+    const who = await whoLoggedIn(lastLogin, event.identityId);
+    await io.err(`\nLogged in as ${who}; tokens saved to ${tokenFile}\n`);
   } else if (event.type === "tokens-not-saved") {
-    await io.err(
-      `warning: the renewed tokens could not be saved (${
-        describeError(event.error)
-      }); the next run may need a new login\n`,
-    );
+    await warnTokensNotSaved(io, event.error);
   }
 }
 
 /**
  * The settings of the script's `UserApp`: the tutorial client, refresh
  * tokens (so that a login lasts), the token file, the login chosen, and
- * one more login when Groups asks for one with conditions.
+ * one more login when Groups asks for one with conditions. With
+ * `loginAllowed: false` (`--whoami`) a login is never started: a stored
+ * login that does not serve is an error.
  */
 export function appOptions(
   tokenStorage: JSONTokenStorage,
   io: Io,
   choice: LoginChoice,
+  loginAllowed = true,
 ): UserAppOptions {
+  // The last login's answer, to say who logged in from its id_token.
+  let lastLogin: OAuthTokenResponse | undefined;
   return {
     clientId: TUTORIAL_CLIENT_ID,
     requestRefreshTokens: true,
     tokenStorage,
     redriveAuthorizationRequirements: true,
+    ...(loginAllowed ? {} : { tokenValidationErrorHandler: null }),
     loginFlowManager: ({ loginClient, requestRefreshTokens }) => {
       if (!(loginClient instanceof NativeAppAuthClient)) {
         throw new GlobusSDKUsageError("the script's login needs a native app client");
       }
-      return loginFlow(loginClient, io, { choice, requestRefreshTokens, wording: "python" });
+      const flow = loginFlow(loginClient, io, { choice, requestRefreshTokens, wording: "python" });
+      return {
+        runLoginFlow: async (parameters, options) =>
+          lastLogin = await flow.runLoginFlow(parameters, options),
+      };
     },
-    onEvent: (event) => report(event, io, tokenStorage.path),
+    onEvent: (event) => report(event, io, tokenStorage.path, lastLogin),
   };
 }
 
-/** Says so on stderr when the token file is readable by others (and makes it private). */
-export async function warnIfReadableByOthers(storage: JSONTokenStorage, io: Io): Promise<void> {
-  const loose = await storage.secureFile();
-  if (loose === null) return;
-  const mode = loose.mode.toString(8);
-  await io.err(
-    loose.fixed
-      ? `warning: ${storage.path} was readable by others (mode ${mode}); it is now 600\n`
-      : `warning: ${storage.path} is readable by others (mode ${mode}) and could not be made private; run chmod 600 on it\n`,
+/**
+ * `--whoami`: prints the stored login's username and identity id, asked of
+ * Globus Auth's userinfo with the stored `auth.globus.org` token (renewed
+ * if it has expired), without listing groups or logging in.
+ *
+ * @throws {CliError} when no login is stored.
+ */
+export async function whoami(app: UserApp, io: Io, path: string): Promise<void> {
+  if (await app.tokenStorage.getTokenData(AuthClient.resourceServer) === null) {
+    throw new CliError(
+      `Not logged in: no tokens stored in ${path}; run without --whoami to log in`,
+    );
+  }
+  const authorizer = await app.getAuthorizer(AuthClient.resourceServer);
+  const me = await getLoginIdentity({ authClient: new AuthClient({ authorizer }) });
+  const id = terminalSafe(me.identityId);
+  await io.out(
+    me.username === undefined
+      ? `identity id ${id} (the stored login was not granted the profile scope, which shows the username)\n`
+      : `${terminalSafe(me.username)} (identity id ${id})\n`,
   );
 }
 
@@ -116,6 +157,13 @@ export async function explainAppErrors(body: () => Promise<void>): Promise<void>
     }
     if (error instanceof MissingIdentityError) {
       throw new CliError("the login did not say who logged in (no id_token); run again");
+    }
+    if (error instanceof StoredLoginRejectedError) {
+      throw new CliError(`${LOGIN_EXPIRED}; it was removed: run again to log in`);
+    }
+    // Only --whoami, which never logs in, lets these out of the app.
+    if (error instanceof TokenValidationError) {
+      throw new CliError(`the stored login cannot be used (${error.message}); run again to log in`);
     }
     if (error instanceof AuthorizationRequiredError) {
       throw new CliError(`${error.message}; run again with --force-login`);

@@ -75,3 +75,22 @@ export function parseOptions<S extends Record<string, OptionSpec>>(
   }
   return values as Parsed<S>;
 }
+
+/**
+ * Which login: `copy-paste` (`--no-local-server`), `local-server`
+ * (`--local-server`), or `auto`: the browser where one can work, else copy-paste.
+ */
+export type LoginChoice = "copy-paste" | "local-server" | "auto";
+
+/** The login choice of `--local-server` / `--no-local-server`, or `fallback` when neither is given. */
+export function loginChoice(
+  options: { "local-server"?: boolean; "no-local-server"?: boolean },
+  fallback: LoginChoice,
+): LoginChoice {
+  if (options["local-server"] && options["no-local-server"]) {
+    throw new UsageError("give --local-server or --no-local-server, not both");
+  }
+  if (options["local-server"]) return "local-server";
+  if (options["no-local-server"]) return "copy-paste";
+  return fallback;
+}

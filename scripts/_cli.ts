@@ -2,8 +2,8 @@
  * What the scripts share, in one import: each name comes from the small
  * module that owns it — `_permissions.ts` (flags, net preflight), `_io.ts`
  * (stdin/stdout/stderr), `_errors.ts` (error classes, one-line messages, exit
- * statuses), `_login_dialogue.ts` (the copy-paste login) and `_format.ts`
- * (CSV/JSON, terminal escaping). Library code never prints; these modules
+ * statuses), `_login.ts` (the logins), `_args.ts` (options), `_token_file.ts`
+ * (warnings about the token file) and `_format.ts` (CSV/JSON, terminal escaping). Library code never prints; these modules
  * are where printing happens.
  *
  * @module
@@ -42,10 +42,10 @@ export {
 } from "./_permissions.ts";
 export {
   interactiveLogin,
-  type LoginChoice,
-  loginChoice,
   loginFlow,
   type LoginFlowOptions,
   TUTORIAL_CLIENT_ID,
 } from "./_login.ts";
+export { type LoginChoice, loginChoice, parseOptions } from "./_args.ts";
+export { warnIfReadableByOthers, warnTokensNotSaved } from "./_token_file.ts";
 export { retryReporter } from "./_retries.ts";

@@ -14,6 +14,7 @@ import {
   type AuthorizationParameters,
   AutoLoginFlowManager,
   CommandLineLoginFlowManager,
+  getServiceUrl,
   GroupsClient,
   LocalServerLoginFlowManager,
   type LoginFlowIo,
@@ -23,30 +24,13 @@ import {
   readCode,
   type RunLoginFlowOptions,
 } from "../lib/mod.ts";
-import { CliError, UsageError } from "./_errors.ts";
+import { CliError } from "./_errors.ts";
+import type { LoginChoice } from "./_args.ts";
 import type { Io } from "./_io.ts";
+import { requireNetAccess } from "./_permissions.ts";
 
 /** The tutorial's client id: a native app registered by Globus for these examples. */
 export const TUTORIAL_CLIENT_ID = "61338d24-54d5-408f-a10d-66c06b59f6d2";
-
-/**
- * Which login: `copy-paste` (`--no-local-server`), `local-server`
- * (`--local-server`), or `auto`: the browser where one can work, else copy-paste.
- */
-export type LoginChoice = "copy-paste" | "local-server" | "auto";
-
-/** The login choice of `--local-server` / `--no-local-server`, or `fallback` when neither is given. */
-export function loginChoice(
-  options: { "local-server"?: boolean; "no-local-server"?: boolean },
-  fallback: LoginChoice,
-): LoginChoice {
-  if (options["local-server"] && options["no-local-server"]) {
-    throw new UsageError("give --local-server or --no-local-server, not both");
-  }
-  if (options["local-server"]) return "local-server";
-  if (options["no-local-server"]) return "copy-paste";
-  return fallback;
-}
 
 /** The copy-paste login in the tutorial's words. */
 class TutorialCommandLineLogin extends CommandLineLoginFlowManager {
@@ -121,22 +105,32 @@ export function loginFlow(
 
 /**
  * The tutorial's login: the Groups scope only, in the tutorial's words by
- * default (`choice` "copy-paste"), or in a browser. Returns the tokens.
+ * default (`choice` "copy-paste"), or in a browser. Returns the tokens,
+ * which hold a Groups token.
  *
- * A copy-paste code only works with the run that printed its URL (PKCE ties
+ * Before anything is shown, Deno's net permission must cover the Globus
+ * hosts in force: better now than after the person has logged in. A
+ * copy-paste code only works with the run that printed its URL (PKCE ties
  * it to that run's secret), so it cannot be piped in ahead of time.
+ *
+ * @throws {CliError} when Globus Auth returned no token for Groups.
  */
 export async function interactiveLogin(
   authClient: NativeAppAuthClient,
   io: Io,
   options: { refreshTokens: boolean; choice?: LoginChoice },
 ): Promise<OAuthTokenResponse> {
+  requireNetAccess([authClient.baseUrl, getServiceUrl("groups")]);
   const flow = loginFlow(authClient, io, {
     choice: options.choice ?? "copy-paste",
     requestRefreshTokens: options.refreshTokens,
     wording: "tutorial",
   });
-  return await flow.runLoginFlow({
+  const tokens = await flow.runLoginFlow({
     requiredScopes: GroupsClient.scopes.viewMyGroupsAndMemberships,
   });
+  if (tokens.byResourceServer[GroupsClient.resourceServer] === undefined) {
+    throw new CliError("Globus Auth returned no token for Globus Groups");
+  }
+  return tokens;
 }

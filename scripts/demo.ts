@@ -1,7 +1,8 @@
 /**
  * The one-command demo: starts a local fake Globus, runs the real
  * `list_groups_with_storage.ts` against it twice — the first run logs in as a
- * demo user, the second uses the stored login — and cleans up. Works offline.
+ * demo user, the second uses the stored login — then the `UserApp` script
+ * `list_groups.ts` twice the same way, and cleans up. Works offline.
  *
  *   deno task demo        (or: npx -y deno@2.9.6 task demo)
  *
@@ -9,9 +10,10 @@
  */
 
 import { runScript, startFakeGlobus } from "../lib/testing/mod.ts";
-import { storagePermissions } from "./_cli.ts";
+import { appPermissions, storagePermissions } from "./_cli.ts";
 
 const SCRIPT = new URL("./list_groups_with_storage.ts", import.meta.url).pathname;
+const APP_SCRIPT = new URL("./list_groups.ts", import.meta.url).pathname;
 const USER = "alice";
 
 function show(title: string, text: string): void {
@@ -59,11 +61,38 @@ try {
       fake.requests.map((r) => `${r.method} ${r.path}`).join(", ")
     }`,
   );
-  if (first.status !== 0 || second.status !== 0 || second.stdout !== first.stdout) {
+  // The UserApp script: its own token file (Python's UserApp file), copy-paste login (no display).
+  const appFile =
+    `${home}/.globus/app/61338d24-54d5-408f-a10d-66c06b59f6d2/my-user-app/tokens.json`;
+  const runApp = (logins: { username: string }[]) =>
+    runScript(fake, {
+      script: APP_SCRIPT,
+      denoFlags: appPermissions(appFile, "127.0.0.1"),
+      env: { HOME: home, DISPLAY: "", WAYLAND_DISPLAY: "" },
+      logins,
+    });
+  fake.clearLog();
+  const third = await runApp([{ username: USER }]);
+  show("list_groups.ts (UserApp), first run: it logs in (stderr)", third.stderr);
+  console.log(`\n  exit ${third.status}; ${third.stdout.split("\n").length - 2} groups on stdout`);
+  fake.clearLog();
+  const fourth = await runApp([]);
+  console.log(
+    `  second run: exit ${fourth.status}, no login; requests: ${
+      fake.requests.map((r) => `${r.method} ${r.path}`).join(", ")
+    }`,
+  );
+  const appOk = third.status === 0 && fourth.status === 0 && fourth.stdout === first.stdout &&
+    third.stdout === first.stdout && fourth.stderr === "";
+  if (
+    first.status !== 0 || second.status !== 0 || second.stdout !== first.stdout || !appOk
+  ) {
     console.error("\nThe demo did not go as expected; see the output above.");
     Deno.exitCode = 1;
   } else {
-    console.log("\nDone: logged in once, listed groups twice. Real use: see README.md.");
+    console.log(
+      "\nDone: each script logged in once and listed the groups twice. Real use: see README.md.",
+    );
   }
 } finally {
   await Deno.remove(home, { recursive: true });

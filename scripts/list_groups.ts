@@ -32,14 +32,9 @@ import {
   processIo,
   requireNetAccess,
   runCli,
-} from "./_cli.ts";
-import {
-  APP_NAME,
-  appOptions,
-  defaultAppTokenFile,
-  explainAppErrors,
   warnIfReadableByOthers,
-} from "./_app_cli.ts";
+} from "./_cli.ts";
+import { APP_NAME, appOptions, defaultAppTokenFile, explainAppErrors, whoami } from "./_app_cli.ts";
 import { parseOptions } from "./_args.ts";
 
 const HELP = `Usage: list_groups.ts [options]
@@ -51,6 +46,8 @@ no stored login works.
   --format csv|json   output format (default csv: ID,Name,Roles)
   --force-login       log in again even if a stored login works
   --logout            revoke the stored tokens at Globus Auth and remove them
+  --whoami            print who the stored login is of (username, identity id)
+                      without listing groups or logging in
   --local-server      log in with a browser on this machine (a local web server
                       receives the login)
   --no-local-server   log in by copying a code from the browser's page
@@ -77,7 +74,8 @@ export function main(args: string[], io: Io = processIo): Promise<number> {
 
         // 1. The app, and a Groups client with the app (it adds the Groups scope to the app).
         const tokenStorage = new JSONTokenStorage(values.tokenFile);
-        const app = new UserApp(APP_NAME, appOptions(tokenStorage, io, values.login));
+        const settings = appOptions(tokenStorage, io, values.login, !values.whoami);
+        const app = new UserApp(APP_NAME, settings);
         const groupsClient = new GroupsClient({ app });
         requireNetAccess([app.loginClient.baseUrl, groupsClient.baseUrl]);
         await warnIfReadableByOthers(tokenStorage, io);
@@ -90,6 +88,7 @@ export function main(args: string[], io: Io = processIo): Promise<number> {
               : `Logged out: revoked and removed ${done.length} token record(s) from ${values.tokenFile}\n`,
           );
         }
+        if (values.whoami) return await whoami(app, io, values.tokenFile);
         if (values.forceLogin) await app.login({ force: true });
 
         // 2. List my groups: the app logs in first if no stored login serves.
@@ -108,6 +107,7 @@ function parseCommandLine(args: string[]) {
     format: { type: "string" },
     "force-login": { type: "boolean" },
     logout: { type: "boolean" },
+    whoami: { type: "boolean" },
     "local-server": { type: "boolean" },
     "no-local-server": { type: "boolean" },
     help: { type: "boolean", short: "h" },
@@ -120,6 +120,7 @@ function parseCommandLine(args: string[]) {
     format,
     forceLogin: options["force-login"] ?? false,
     logout: options.logout ?? false,
+    whoami: options.whoami ?? false,
     help,
   };
 }

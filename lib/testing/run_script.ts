@@ -9,10 +9,12 @@
 
 import type { FakeGlobus } from "./fake_globus.ts";
 
-/** What the person does when a script asks for a code. */
+/** What the person does when a script asks for a code, or opens a browser. */
 export type LoginAnswer =
   /** Sign this user in at the fake and type the code. */
   | { readonly username: string }
+  /** Play the browser of a local-server login: sign this user in, follow the redirect back. */
+  | { readonly browser: string }
   /** Type this text (e.g. a wrong code). */
   | { readonly type: string }
   /** Close stdin without typing anything. */
@@ -70,6 +72,11 @@ export interface ScriptRun {
   readonly authorizeUrls: readonly string[];
   /** The codes typed in, in order. */
   readonly codes: readonly string[];
+  /**
+   * The HTTP status of each local page a `{ browser }` answer landed on, in
+   * order (0 when the fake refused the login or the page did not answer).
+   */
+  readonly browserLandings: readonly number[];
 }
 
 // Only a URL followed by white space is complete (a chunk may end mid-URL).
@@ -115,6 +122,7 @@ export async function runScript(fake: FakeGlobus, options: RunScriptOptions): Pr
   const logins = [...(options.logins ?? [])];
   const authorizeUrls: string[] = [];
   const codes: string[] = [];
+  const browserLandings: number[] = [];
   const stdin = child.stdin.getWriter();
   let stdinOpen = true;
   const closeStdin = async () => {
@@ -138,6 +146,14 @@ export async function runScript(fake: FakeGlobus, options: RunScriptOptions): Pr
           await closeStdin();
           continue;
         }
+        if ("browser" in answer) {
+          // A refused login is the script's failure to show, not the runner's: status 0.
+          const landing = await fake.playBrowser(url, { username: answer.browser })
+            .catch(() => ({ status: 0 }));
+          browserLandings.push(landing.status);
+          if (logins.length === 0) await closeStdin();
+          continue;
+        }
         const code = "type" in answer ? answer.type : await fake.loginCode(url, answer.username);
         codes.push(code);
         await stdin.write(new TextEncoder().encode(`${code}\n`)).catch(() => {});
@@ -151,5 +167,5 @@ export async function runScript(fake: FakeGlobus, options: RunScriptOptions): Pr
   ) => [s.code, out] as const);
   clearTimeout(timer);
   await closeStdin();
-  return { status, stdout, stderr, authorizeUrls, codes };
+  return { status, stdout, stderr, authorizeUrls, codes, browserLandings };
 }

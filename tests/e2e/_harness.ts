@@ -102,3 +102,29 @@ export function lastErrorLine(run: ScriptRun, tokens: readonly string[] = []): s
   }
   return last;
 }
+
+/**
+ * A fake browser opener: a directory holding an executable `xdg-open` that
+ * records its URL argument and exits 0, to put first on PATH. `env` makes a
+ * "display" exist and the opener found; `opened()` reads what it was given.
+ */
+export async function fakeOpener(): Promise<
+  { env: Record<string, string>; opened(): Promise<string[]> } & AsyncDisposable
+> {
+  const dir = await Deno.makeTempDir({ prefix: "globus-deno-opener-" });
+  const log = `${dir}/opened.txt`;
+  await Deno.writeTextFile(
+    `${dir}/xdg-open`,
+    `#!/bin/sh\nprintf '%s\\n' "$1" >> '${log}'\n`,
+    { mode: 0o755 },
+  );
+  return {
+    env: { PATH: `${dir}:${Deno.env.get("PATH") ?? ""}`, DISPLAY: ":99", WAYLAND_DISPLAY: "" },
+    opened: async () =>
+      (await Deno.readTextFile(log).catch(() => "")).split("\n").filter((l) => l !== ""),
+    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
+  };
+}
+
+/** No graphical display: a browser login cannot work. */
+export const NO_DISPLAY = { DISPLAY: "", WAYLAND_DISPLAY: "" };

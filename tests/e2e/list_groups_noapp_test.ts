@@ -1,6 +1,16 @@
 import assert from "node:assert/strict";
+import { GroupsScopes } from "../../lib/mod.ts";
 import { runScript, startFakeGlobus } from "../../lib/testing/mod.ts";
-import { ALICE_CSV, lastErrorLine, NOAPP, NOAPP_FLAGS, scriptCalls } from "./_harness.ts";
+import { withBrowserLogin } from "../../scripts/_cli.ts";
+import {
+  ALICE_CSV,
+  fakeOpener,
+  lastErrorLine,
+  NO_DISPLAY,
+  NOAPP,
+  NOAPP_FLAGS,
+  scriptCalls,
+} from "./_harness.ts";
 
 Deno.test("list_groups_noapp.ts logs in and prints alice's groups as CSV on stdout only", async () => {
   await using fake = await startFakeGlobus();
@@ -453,4 +463,64 @@ Deno.test("list_groups_noapp.ts --help names the file it was started as and no .
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+// ---- --local-server (issue 14) --------------------------------------------------------------
+
+Deno.test("list_groups_noapp.ts --local-server logs in through the browser: the opener gets the tutorial's authorize URL", async () => {
+  await using fake = await startFakeGlobus();
+  await using opener = await fakeOpener();
+  const run = await runScript(fake, {
+    script: NOAPP,
+    denoFlags: withBrowserLogin(NOAPP_FLAGS),
+    env: opener.env,
+    args: ["--local-server"],
+    logins: [{ browser: "alice" }],
+  });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout, ALICE_CSV);
+  assert.deepEqual(run.browserLandings, [200], "the browser landed on the script's page");
+  assert.deepEqual(await opener.opened(), [run.authorizeUrls[0]], "the opener got the URL");
+  const url = new URL(run.authorizeUrls[0]!);
+  assert.equal(url.searchParams.get("scope"), GroupsScopes.viewMyGroupsAndMemberships, "no openid");
+  assert.equal(url.searchParams.get("access_type"), "online");
+  assert.match(url.searchParams.get("redirect_uri")!, /^http:\/\/127\.0\.0\.1:\d+$/);
+  assert.deepEqual(run.codes, [], "no code was typed");
+  assert.deepEqual(scriptCalls(fake), [
+    "POST /v2/oauth2/token authorization_code 200",
+    "GET /v2/groups/my_groups 200",
+  ]);
+});
+
+Deno.test("list_groups_noapp.ts --local-server without a display, or without the browser permissions: one line, exit 1, no login", async () => {
+  await using fake = await startFakeGlobus();
+  await using opener = await fakeOpener();
+  const noDisplay = await runScript(fake, {
+    script: NOAPP,
+    denoFlags: withBrowserLogin(NOAPP_FLAGS),
+    env: { ...opener.env, ...NO_DISPLAY },
+    args: ["--local-server"],
+    logins: [{ browser: "alice" }],
+  });
+  assert.equal(noDisplay.status, 1);
+  assert.equal(
+    lastErrorLine(noDisplay),
+    "error: cannot log in with a browser here: there is no graphical display (DISPLAY and WAYLAND_DISPLAY are unset); log in by copying a code instead (--no-local-server)",
+  );
+  const narrow = await runScript(fake, {
+    script: NOAPP,
+    denoFlags: NOAPP_FLAGS,
+    env: opener.env,
+    args: ["--local-server"],
+  });
+  assert.equal(narrow.status, 1);
+  assert.match(lastErrorLine(narrow), /^error: cannot log in with a browser here: .*--allow-env=/);
+  assert.deepEqual(await opener.opened(), []);
+  assert.deepEqual(scriptCalls(fake), []);
+  const help = await runScript(fake, { script: NOAPP, denoFlags: NOAPP_FLAGS, args: ["--help"] });
+  assert.match(help.stdout, /--local-server {6}log in with a browser/);
+  assert.match(
+    help.stdout,
+    /\nWith --local-server .*\n.*\n {2}deno run --allow-net=auth\.globus\.org,groups\.api\.globus\.org,127\.0\.0\.1 .*--allow-run=xdg-open/,
+  );
 });

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { GroupsScopes, VERSION } from "../../lib/mod.ts";
 import {
   DEFAULT_IDS,
+  defaultDataset,
   type FakeGlobus,
   type LoginAnswer,
   runScript,
@@ -19,8 +20,10 @@ import {
   ALICE_CSV,
   type AppHome,
   appHome,
+  fakeOpener,
   lastErrorLine,
   LIST_GROUPS,
+  NO_DISPLAY,
   scriptCalls,
 } from "./_harness.ts";
 
@@ -32,12 +35,13 @@ function run(
   logins: LoginAnswer[] = [],
   args: string[] = [],
   tokenFile = home.tokenFile,
+  env: Record<string, string> = NO_DISPLAY,
 ): Promise<ScriptRun> {
   return runScript(fake, {
     script: LIST_GROUPS,
     denoFlags: appPermissions(tokenFile, "127.0.0.1"),
-    // No display: the default login finds no browser and falls back to copy-paste.
-    env: { HOME: home.home, DISPLAY: "", WAYLAND_DISPLAY: "" },
+    // By default no display: the default login finds no browser and falls back to copy-paste.
+    env: { HOME: home.home, ...env },
     args,
     logins,
   });
@@ -66,7 +70,12 @@ Deno.test("list_groups.ts logs in once into Python's UserApp file, and the secon
   const query = new URL(first.authorizeUrls[0]!).searchParams;
   assert.equal(query.get("scope"), `openid ${GroupsScopes.viewMyGroupsAndMemberships}`);
   assert.equal(query.get("access_type"), "offline");
-  assert.ok(first.stderr.endsWith(`\nLogged in. Tokens saved to ${home.tokenFile}\n`));
+  assert.ok(
+    first.stderr.endsWith(
+      `\nLogged in as alice@globusid.org; tokens saved to ${home.tokenFile}\n`,
+    ),
+    first.stderr,
+  );
   assert.deepEqual(scriptCalls(fake), [
     "POST /v2/oauth2/token authorization_code 200",
     "GET /.well-known/openid-configuration 200",
@@ -269,4 +278,144 @@ Deno.test("list_groups.ts with stdin closed at the first login writes nothing; -
   const help = await run(fake, home, [], ["--help"]);
   assert.equal(help.status, 0);
   assert.match(help.stdout, /--allow-write=\$D /);
+});
+
+// ---- the browser login, and who is logged in (issues 14 and 16) -----------------------------
+
+Deno.test("list_groups.ts logs in through the browser by default where one can work, and with --local-server", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await appHome();
+  await using opener = await fakeOpener();
+  const auto = await run(fake, home, [{ browser: "alice" }], [], home.tokenFile, opener.env);
+  assert.equal(auto.status, 0, auto.stderr);
+  assert.equal(auto.stdout, ALICE_CSV);
+  assert.deepEqual(auto.browserLandings, [200]);
+  assert.deepEqual(await opener.opened(), [auto.authorizeUrls[0]]);
+  const query = new URL(auto.authorizeUrls[0]!).searchParams;
+  assert.equal(query.get("scope"), `openid ${GroupsScopes.viewMyGroupsAndMemberships}`);
+  assert.match(query.get("redirect_uri")!, /^http:\/\/127\.0\.0\.1:\d+$/);
+  assert.deepEqual(auto.codes, []);
+  assert.ok(
+    auto.stderr.endsWith(`\nLogged in as alice@globusid.org; tokens saved to ${home.tokenFile}\n`),
+  );
+
+  const forced = await run(
+    fake,
+    home,
+    [{ browser: "alice" }],
+    ["--force-login", "--local-server"],
+    home.tokenFile,
+    opener.env,
+  );
+  assert.equal(forced.status, 0, forced.stderr);
+  assert.equal(forced.stdout, ALICE_CSV);
+  assert.equal((await opener.opened()).length, 2);
+  assert.equal((await opener.opened())[1], forced.authorizeUrls[0]);
+});
+
+Deno.test("list_groups.ts --no-local-server types a code even where a browser could work", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await appHome();
+  await using opener = await fakeOpener();
+  const out = await run(
+    fake,
+    home,
+    [{ username: "alice" }],
+    ["--no-local-server"],
+    home.tokenFile,
+    opener.env,
+  );
+  assert.equal(out.status, 0, out.stderr);
+  assert.equal(out.codes.length, 1);
+  assert.deepEqual(await opener.opened(), []);
+  assert.match(out.stderr, /^\nPlease authenticate with Globus here:\n/);
+});
+
+Deno.test("list_groups.ts --whoami prints the stored login's identity without listing groups; nothing stored is exit 1", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await appHome();
+  const none = await run(fake, home, [], ["--whoami"]);
+  assert.equal(none.status, 1);
+  assert.equal(
+    lastErrorLine(none),
+    `error: Not logged in: no tokens stored in ${home.tokenFile}; run without --whoami to log in`,
+  );
+  assert.equal(none.stdout, "");
+  assert.deepEqual(scriptCalls(fake), [], "no login, no call");
+
+  // A login of this script asks for openid only: userinfo tells the identity id.
+  assert.equal((await run(fake, home, [{ username: "alice" }])).status, 0);
+  fake.clearLog();
+  const mine = await run(fake, home, [], ["--whoami"]);
+  assert.equal(mine.status, 0, mine.stderr);
+  assert.equal(
+    mine.stdout,
+    `identity id ${DEFAULT_IDS.alice} (the stored login was not granted the profile scope, which shows the username)\n`,
+  );
+  assert.equal(mine.stderr, "");
+  assert.deepEqual(scriptCalls(fake), ["GET /v2/oauth2/userinfo 200"]);
+
+  // A login with profile (Python's UserApp with an AuthClient asks for it) shows the username,
+  // and an expired access token is renewed first, without a login.
+  const issue = fake.issueTokens({
+    username: "alice",
+    clientId: TUTORIAL_CLIENT_ID,
+    scopes: ["openid", "profile", GroupsScopes.viewMyGroupsAndMemberships],
+    offline: true,
+  });
+  const doc = JSON.parse(await Deno.readTextFile(home.tokenFile));
+  const auth = doc.data.DEFAULT["auth.globus.org"];
+  Object.assign(auth, {
+    scope: "openid profile",
+    access_token: issue.access_token,
+    refresh_token: issue.refresh_token,
+    expires_at_seconds: Math.trunc(Date.now() / 1000) - 10,
+  });
+  await Deno.writeTextFile(home.tokenFile, JSON.stringify(doc));
+  fake.clearLog();
+  const named = await run(fake, home, [], ["--whoami"]);
+  assert.equal(named.status, 0, named.stderr);
+  assert.equal(named.stdout, `alice@globusid.org (identity id ${DEFAULT_IDS.alice})\n`);
+  assert.deepEqual(scriptCalls(fake), [
+    "POST /v2/oauth2/token refresh_token 200",
+    // The renewal's answer carries an id_token, checked before it is stored.
+    "GET /.well-known/openid-configuration 200",
+    "GET /jwk.json 200",
+    "GET /v2/oauth2/userinfo 200",
+  ]);
+});
+
+Deno.test("list_groups.ts --whoami with a dead stored login says so and does not log in", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await appHome();
+  assert.equal((await run(fake, home, [{ username: "alice" }])).status, 0);
+  fake.expireAllAccessTokens();
+  fake.revokeAllRefreshTokens();
+  const doc = JSON.parse(await Deno.readTextFile(home.tokenFile));
+  doc.data.DEFAULT["auth.globus.org"].expires_at_seconds = Math.trunc(Date.now() / 1000) - 10;
+  await Deno.writeTextFile(home.tokenFile, JSON.stringify(doc));
+  const out = await run(fake, home, [{ username: "alice" }], ["--whoami"]);
+  assert.equal(out.status, 1);
+  assert.equal(
+    lastErrorLine(out),
+    "error: the stored Globus login has expired or been revoked; it was removed: run again to log in",
+  );
+  assert.equal(out.authorizeUrls.length, 0, "no login");
+  assert.equal(out.stdout, "");
+});
+
+Deno.test("list_groups.ts says who logged in with control characters escaped", async () => {
+  const dataset = defaultDataset();
+  const alice = dataset.users.find((u) => u.username === "alice@globusid.org")!;
+  alice.username = "alice\u001b[31m@globusid.org";
+  await using fake = await startFakeGlobus({ dataset });
+  await using home = await appHome();
+  const out = await run(fake, home, [{ username: "alice\u001b[31m@globusid.org" }]);
+  assert.equal(out.status, 0, out.stderr);
+  assert.ok(
+    out.stderr.endsWith(
+      `\nLogged in as alice\\x1b[31m@globusid.org; tokens saved to ${home.tokenFile}\n`,
+    ),
+    out.stderr,
+  );
 });

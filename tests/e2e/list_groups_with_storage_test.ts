@@ -7,9 +7,12 @@ import {
   startFakeGlobus,
   TUTORIAL_CLIENT_ID,
 } from "../../lib/testing/mod.ts";
+import { withBrowserLogin } from "../../scripts/_cli.ts";
 import {
   ALICE_CSV,
+  fakeOpener,
   lastErrorLine,
+  NO_DISPLAY,
   runWithStorage,
   scriptCalls,
   storageFlags,
@@ -568,4 +571,52 @@ Deno.test("list_groups_with_storage.ts --logout keeps a login stored while it wa
     `A newer login for groups.api.globus.org was stored meanwhile; it was kept in ${home.tokenFile}\n`,
   );
   assert.equal((await readRecord(home.tokenFile)).access_token, "NEWER-ACCESS-TOKEN");
+});
+
+Deno.test("list_groups_with_storage.ts --local-server logs in through the browser and stores the login; the next run needs none", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  await using opener = await fakeOpener();
+  const first = await runScript(fake, {
+    script: WITH_STORAGE,
+    denoFlags: withBrowserLogin(storageFlags(home.tokenFile)),
+    env: { HOME: home.home, ...opener.env },
+    args: ["--local-server"],
+    logins: [{ browser: "alice" }],
+  });
+  assert.equal(first.status, 0, first.stderr);
+  assert.equal(first.stdout, ALICE_CSV);
+  assert.deepEqual(await opener.opened(), [first.authorizeUrls[0]]);
+  const url = new URL(first.authorizeUrls[0]!);
+  assert.equal(url.searchParams.get("scope"), GroupsScopes.viewMyGroupsAndMemberships);
+  assert.equal(url.searchParams.get("access_type"), "offline");
+  assert.match(first.stderr, new RegExp(`\\nLogged in\\. Tokens saved to ${home.tokenFile}\\n$`));
+  assert.ok((await readRecord(home.tokenFile)).refresh_token);
+  fake.clearLog();
+  const second = await runWithStorage(fake, home, [], ["--local-server"]);
+  assert.equal(second.status, 0, second.stderr);
+  assert.equal(second.stderr, "");
+  assert.deepEqual(scriptCalls(fake), ["GET /v2/groups/my_groups 200"]);
+  assert.equal((await opener.opened()).length, 1, "no second browser");
+});
+
+Deno.test("list_groups_with_storage.ts --local-server without a display: one line, exit 1, no file", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  const run = await runScript(fake, {
+    script: WITH_STORAGE,
+    denoFlags: withBrowserLogin(storageFlags(home.tokenFile)),
+    env: { HOME: home.home, ...NO_DISPLAY },
+    args: ["--local-server"],
+    logins: [{ browser: "alice" }],
+  });
+  assert.equal(run.status, 1);
+  assert.equal(
+    lastErrorLine(run),
+    "error: cannot log in with a browser here: there is no graphical display (DISPLAY and WAYLAND_DISPLAY are unset); log in by copying a code instead (--no-local-server)",
+  );
+  await assert.rejects(() => Deno.stat(home.tokenFile), Deno.errors.NotFound);
+  const both = await runWithStorage(fake, home, [], ["--local-server", "--no-local-server"]);
+  assert.equal(both.status, 2);
+  assert.equal(lastErrorLine(both), "error: give --local-server or --no-local-server, not both");
 });
