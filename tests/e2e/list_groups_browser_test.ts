@@ -122,7 +122,12 @@ chromiumTest(
       ),
       first.stderr,
     );
-    assert.ok(first.stderr.endsWith(`\nLogged in. Tokens saved to ${home.tokenFile}\n`));
+    assert.ok(
+      first.stderr.endsWith(
+        `\nLogged in as alice@globusid.org; tokens saved to ${home.tokenFile}\n`,
+      ),
+      first.stderr,
+    );
     // Chromium came back to the script's own server with the code, and the page said so.
     assert.ok(first.landing.url.startsWith(`${redirect}/?code=`), first.landing.url);
     assert.equal(new URL(first.landing.url).searchParams.get("state"), query.get("state"));
