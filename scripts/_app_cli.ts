@@ -143,6 +143,9 @@ export async function explainAppErrors(body: () => Promise<void>): Promise<void>
   try {
     await body();
   } catch (error) {
+    if (error instanceof IdentityMismatchError && error.found === "storage") {
+      throw new CliError(`${error.message} (run with --logout)`);
+    }
     if (error instanceof IdentityMismatchError) {
       throw new CliError(
         `that login was of another Globus identity (${error.newId}) than the stored one (${error.storedId}); log in as the stored identity, or run with --logout first`,
@@ -165,8 +168,12 @@ export async function explainAppErrors(body: () => Promise<void>): Promise<void>
     if (error instanceof TokenValidationError) {
       throw new CliError(`the stored login cannot be used (${error.message}); run again to log in`);
     }
+    // The app has already logged in once with these conditions (redriven): a plain
+    // --force-login would drop them, so the advice is to meet them.
     if (error instanceof AuthorizationRequiredError) {
-      throw new CliError(`${error.message}; run again with --force-login`);
+      throw new CliError(
+        `${error.message}; the login this run made did not meet that: run again and log in as Globus asks`,
+      );
     }
     throw error;
   }

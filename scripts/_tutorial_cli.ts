@@ -107,17 +107,7 @@ export function storageOptions(args: readonly string[]): StorageOptions {
   if (options["local-only"] && !options.logout) {
     throw new UsageError("--local-only goes with --logout");
   }
-  const lockTimeout = options["lock-timeout"];
-  const lockTimeoutSeconds = lockTimeout === undefined
-    ? DEFAULT_LOCK_TIMEOUT_SECONDS
-    : /^\d+(\.\d+)?$/.test(lockTimeout)
-    ? Number(lockTimeout)
-    : NaN;
-  if (!(lockTimeoutSeconds > 0)) {
-    throw new UsageError(
-      `--lock-timeout must be a number of seconds above 0, not "${lockTimeout}"`,
-    );
-  }
+  const lockTimeoutSeconds = lockTimeoutOption(options["lock-timeout"]);
   return {
     ...shared,
     tokenFile: tokenFile ?? "",
@@ -136,9 +126,24 @@ export function storageOptions(args: readonly string[]): StorageOptions {
  * a file others can read made private, and said so.
  */
 export async function openTokenStorage(options: StorageOptions, io: Io): Promise<JSONTokenStorage> {
-  const { clientId, lockTimeoutSeconds } = options;
-  const storage = new JSONTokenStorage(options.tokenFile, {
-    namespace: clientId === TUTORIAL_CLIENT_ID ? "DEFAULT" : `client:${clientId}`,
+  const { clientId } = options;
+  const namespace = clientId === TUTORIAL_CLIENT_ID ? "DEFAULT" : `client:${clientId}`;
+  return await openJsonStorage(options.tokenFile, namespace, options.lockTimeoutSeconds, io);
+}
+
+/**
+ * A JSON token storage that says on stderr when it waits for another
+ * process's lock, and warns (and tightens) a file others can read. Every
+ * script that keeps a login opens its file this way.
+ */
+export async function openJsonStorage(
+  tokenFile: string,
+  namespace: string,
+  lockTimeoutSeconds: number,
+  io: Io,
+): Promise<JSONTokenStorage> {
+  const storage = new JSONTokenStorage(tokenFile, {
+    namespace,
     lockTimeoutMs: lockTimeoutSeconds * 1000,
     onLockWait: ({ path }) =>
       void io.err(
@@ -147,6 +152,19 @@ export async function openTokenStorage(options: StorageOptions, io: Io): Promise
   });
   await warnIfReadableByOthers(storage, io);
   return storage;
+}
+
+/** `--lock-timeout SECONDS`: a number above 0, the default when not given. */
+export function lockTimeoutOption(given: string | undefined): number {
+  const seconds = given === undefined
+    ? DEFAULT_LOCK_TIMEOUT_SECONDS
+    : /^\d+(\.\d+)?$/.test(given)
+    ? Number(given)
+    : NaN;
+  if (!(seconds > 0)) {
+    throw new UsageError(`--lock-timeout must be a number of seconds above 0, not "${given}"`);
+  }
+  return seconds;
 }
 
 /**

@@ -22,22 +22,28 @@
  * @module
  */
 
-import { GroupsClient, JSONTokenStorage, UserApp } from "../lib/mod.ts";
+import { GroupsClient, UserApp } from "../lib/mod.ts";
 import {
   appPermissions,
   formatGroups,
+  invocation,
   type Io,
   loginChoice,
   outputFormat,
   processIo,
   requireNetAccess,
   runCli,
-  warnIfReadableByOthers,
 } from "./_cli.ts";
+import {
+  DEFAULT_LOCK_TIMEOUT_SECONDS,
+  lockTimeoutOption,
+  openJsonStorage,
+} from "./_tutorial_cli.ts";
 import { APP_NAME, appOptions, defaultAppTokenFile, explainAppErrors, whoami } from "./_app_cli.ts";
 import { parseOptions } from "./_args.ts";
 
-const HELP = `Usage: list_groups.ts [options]
+const help = () =>
+  `Usage: list_groups.ts [options]
 
 List your Globus groups with a UserApp ("${APP_NAME}"), logging in only when
 no stored login works.
@@ -52,14 +58,16 @@ no stored login works.
                       receives the login)
   --no-local-server   log in by copying a code from the browser's page
                       (default: the browser where one can work, else the code)
+  --lock-timeout SECONDS  how long to wait for another process using the token
+                      file (default ${DEFAULT_LOCK_TIMEOUT_SECONDS})
+  --version           print the version
   -h, --help          this text
 
 Permissions (the narrowest that work; for another GLOBUS_SDK_ENVIRONMENT or a
 local fake Globus, put its hosts in --allow-net; with --token-file in a
 directory that exists, --allow-write may name the file, its .lock and .tmp):
   D="$HOME/.globus/app/61338d24-54d5-408f-a10d-66c06b59f6d2/${APP_NAME}"
-  deno run ${appPermissions("$D/tokens.json").join(" ")} \\
-    scripts/list_groups.ts
+  ${invocation(appPermissions("$D/tokens.json"))}
 `;
 
 /** Runs the script with `args` on `io`; returns the exit status. */
@@ -69,16 +77,20 @@ export function main(args: string[], io: Io = processIo): Promise<number> {
     () =>
       explainAppErrors(async () => {
         const values = parseCommandLine(args);
-        if (values.help) return await io.out(HELP);
+        if (values.help) return await io.out(help());
         context.tokenFile = values.tokenFile;
 
         // 1. The app, and a Groups client with the app (it adds the Groups scope to the app).
-        const tokenStorage = new JSONTokenStorage(values.tokenFile);
+        const tokenStorage = await openJsonStorage(
+          values.tokenFile,
+          "DEFAULT",
+          values.lockTimeoutSeconds,
+          io,
+        );
         const settings = appOptions(tokenStorage, io, values.login, !values.whoami);
         const app = new UserApp(APP_NAME, settings);
         const groupsClient = new GroupsClient({ app });
         requireNetAccess([app.loginClient.baseUrl, groupsClient.baseUrl]);
-        await warnIfReadableByOthers(tokenStorage, io);
 
         if (values.logout) {
           const done = await app.logout();
@@ -110,6 +122,7 @@ function parseCommandLine(args: string[]) {
     whoami: { type: "boolean" },
     "local-server": { type: "boolean" },
     "no-local-server": { type: "boolean" },
+    "lock-timeout": { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   const format = outputFormat(options.format);
@@ -121,6 +134,7 @@ function parseCommandLine(args: string[]) {
     forceLogin: options["force-login"] ?? false,
     logout: options.logout ?? false,
     whoami: options.whoami ?? false,
+    lockTimeoutSeconds: lockTimeoutOption(options["lock-timeout"]),
     help,
   };
 }

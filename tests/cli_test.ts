@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { Group } from "../lib/mod.ts";
 import { parseOptions } from "../scripts/_args.ts";
 import {
+  appPermissions,
   describeError,
   groupsAsCsv,
   groupsAsJson,
@@ -122,6 +123,20 @@ Deno.test("deno.json's list-groups tasks carry exactly the documented permission
     config.tasks["fake:list-groups"],
     `deno run ${noappPermissions("127.0.0.1").join(" ")} scripts/list_groups_noapp.ts`,
   );
+  // The app script: its UserApp file's directory, and the browser login's flags.
+  const D = "$HOME/.globus/app/61338d24-54d5-408f-a10d-66c06b59f6d2/my-user-app";
+  for (
+    const [task, hosts] of [["list-groups-minimal", undefined], [
+      "fake:list-groups-minimal",
+      "127.0.0.1",
+    ]] as const
+  ) {
+    assert.equal(
+      config.tasks[task],
+      `deno run ${shellWords(appPermissions(`${D}/tokens.json`, hosts))} scripts/list_groups.ts`,
+      task,
+    );
+  }
 });
 
 Deno.test("describeError() gives one actionable line per failure kind", () => {

@@ -144,14 +144,22 @@ export class IdentityMismatchError extends TokenValidationError {
   readonly storedId: string;
   /** The identity of the new login (or of the other stored tokens). */
   readonly newId: string;
+  /** `login`: a new login was of another identity; `storage`: the stored tokens already disagree. */
+  readonly found: "login" | "storage";
   /** Builds the error; `message` replaces the default one. */
-  constructor(storedId: string, newId: string, message?: string) {
+  constructor(
+    storedId: string,
+    newId: string,
+    message?: string,
+    found: "login" | "storage" = "login",
+  ) {
     super(
       message ??
         `Detected a change in identity associated with the token data: the stored login is of identity ${storedId}, the new one of ${newId}; log in as the stored identity, or log out first`,
     );
     this.storedId = storedId;
     this.newId = newId;
+    this.found = found;
   }
 }
 

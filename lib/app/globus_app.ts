@@ -393,6 +393,7 @@ export abstract class GlobusApp implements AuthorizerSource {
           `the token storage holds logins of two identities (${
             ids.join(", ")
           }); log out, or remove the stored tokens`,
+          "storage",
         );
       }
       this.#identity = { id: ids[0] ?? null };

@@ -149,7 +149,7 @@ function summary(p: GlobusAuthorizationParameters): string {
       ? `session policies ${p.sessionRequiredPolicies.join(", ")}`
       : "",
   ].filter(Boolean);
-  return parts.length > 0 ? parts.join(", ") : "a new login";
+  return parts.length > 0 ? `a new login with ${parts.join(", ")}` : "a new login";
 }
 
 /**
@@ -189,7 +189,7 @@ export class AuthorizationRequiredError extends GlobusError {
   /** Wraps a service's answer and the parameters parsed from it. */
   constructor(apiError: GlobusAPIError, authorizationParameters: GlobusAuthorizationParameters) {
     super(
-      `${apiError.message}: Globus requires a new login with ${summary(authorizationParameters)}`,
+      `${apiError.message}: Globus requires ${summary(authorizationParameters)}`,
       { cause: apiError },
     );
     this.apiError = apiError;

@@ -11,6 +11,7 @@ import {
   type ScriptRun,
   TUTORIAL_CLIENT_ID,
 } from "../../lib/testing/mod.ts";
+import { JSONTokenStorage } from "../../lib/token_storage/json_storage.ts";
 import { noappPermissions, storagePermissions } from "../../scripts/_cli.ts";
 
 export const NOAPP = new URL("../../scripts/list_groups_noapp.ts", import.meta.url).pathname;
@@ -128,3 +129,23 @@ export async function fakeOpener(): Promise<
 
 /** No graphical display: a browser login cannot work. */
 export const NO_DISPLAY = { DISPLAY: "", WAYLAND_DISPLAY: "" };
+
+/** Holds the token file's lock, as another process renewing would, until `release()`. */
+export async function holdLock(
+  tokenFile: string,
+  resourceServer = "groups.api.globus.org",
+): Promise<{ release: () => Promise<void> }> {
+  let fail: ((e: Error) => void) | undefined;
+  const held = new JSONTokenStorage(tokenFile).renewTokenData(
+    resourceServer,
+    () => new Promise((_, reject) => fail = reject),
+    { isUsable: () => false, timeoutMs: 60_000 },
+  ).catch(() => {});
+  while (fail === undefined) await new Promise((r) => setTimeout(r, 5));
+  return {
+    release: async () => {
+      fail!(new Error("released"));
+      await held;
+    },
+  };
+}

@@ -21,6 +21,7 @@ import {
   type AppHome,
   appHome,
   fakeOpener,
+  holdLock,
   lastErrorLine,
   LIST_GROUPS,
   NO_DISPLAY,
@@ -277,7 +278,7 @@ Deno.test("list_groups.ts with stdin closed at the first login writes nothing; -
   await assert.rejects(Deno.stat(home.dir), Deno.errors.NotFound);
   const help = await run(fake, home, [], ["--help"]);
   assert.equal(help.status, 0);
-  assert.match(help.stdout, /--allow-write=\$D /);
+  assert.match(help.stdout, /--allow-write="\$D" /);
 });
 
 // ---- the browser login, and who is logged in (issues 14 and 16) -----------------------------
@@ -418,4 +419,26 @@ Deno.test("list_groups.ts says who logged in with control characters escaped", a
     ),
     out.stderr,
   );
+});
+
+Deno.test("list_groups.ts says when it waits for another process's lock and gives up after --lock-timeout", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await appHome();
+  assert.equal((await run(fake, home, [{ username: "alice" }])).status, 0);
+  const lock = await holdLock(home.tokenFile);
+  try {
+    await expireStoredLogin(fake, home.tokenFile);
+    const before = await Deno.readTextFile(home.tokenFile);
+    fake.clearLog();
+    const out = await run(fake, home, [], ["--lock-timeout", "2"]);
+    assert.equal(out.status, 1);
+    assert.deepEqual(out.stderr.trimEnd().split("\n"), [
+      `Waiting for another process that is using ${home.tokenFile} (up to 2 s)...`,
+      `error: token file ${home.tokenFile}: gave up waiting after 2 s for the lock ${home.tokenFile}.lock: another process is using the token file; the file was not changed. Try again when it is done, or stop it`,
+    ]);
+    assert.deepEqual(scriptCalls(fake), [], "no refresh without the lock");
+    assert.equal(await Deno.readTextFile(home.tokenFile), before);
+  } finally {
+    await lock.release();
+  }
 });

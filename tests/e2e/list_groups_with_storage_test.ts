@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { GroupsScopes } from "../../lib/mod.ts";
-import { JSONTokenStorage } from "../../lib/token_storage/json_storage.ts";
 import {
   defaultDataset,
   runScript,
@@ -11,6 +10,7 @@ import { withBrowserLogin } from "../../scripts/_cli.ts";
 import {
   ALICE_CSV,
   fakeOpener,
+  holdLock,
   lastErrorLine,
   NO_DISPLAY,
   runWithStorage,
@@ -405,23 +405,6 @@ Deno.test("list_groups_with_storage.ts with another --client-id keeps its login 
     "GET /v2/groups/my_groups 200",
   ]);
 });
-
-/** Holds the token file's lock, as another process renewing would, until `release()`. */
-async function holdLock(tokenFile: string): Promise<{ release: () => Promise<void> }> {
-  let fail: ((e: Error) => void) | undefined;
-  const held = new JSONTokenStorage(tokenFile).renewTokenData(
-    RS,
-    () => new Promise((_, reject) => fail = reject),
-    { isUsable: () => false, timeoutMs: 60_000 },
-  ).catch(() => {});
-  while (fail === undefined) await new Promise((r) => setTimeout(r, 5));
-  return {
-    release: async () => {
-      fail!(new Error("released"));
-      await held;
-    },
-  };
-}
 
 Deno.test("list_groups_with_storage.ts waits a bounded time for another process's lock, says so, and leaves the file alone", async () => {
   await using fake = await startFakeGlobus();
