@@ -7,7 +7,7 @@ import {
   type TokenStorageBackend,
 } from "../lib/token_storage/backed_storage.ts";
 import { isRenewingTokenStorage } from "../lib/token_storage/token_storage.ts";
-import { RefreshTokenAuthorizer } from "../lib/authorizers/authorizers.ts";
+import { RefreshTokenAuthorizer } from "../lib/authorizers/mod.ts";
 import type { IdTokenClaims } from "../lib/tokens/id_token.ts";
 import {
   OAuthAuthorizationCodeResponse,

@@ -9,7 +9,7 @@ import type { Authorizer } from "../core/base_client.ts";
 import { GlobusSDKUsageError } from "../core/errors.ts";
 import type { OAuthTokenResponse } from "../tokens/token_response.ts";
 import type { TokenStorageData } from "../token_storage/token_storage.ts";
-import { ClientCredentialsAuthorizer } from "../authorizers/authorizers.ts";
+import { ClientCredentialsAuthorizer } from "../authorizers/client_credentials.ts";
 import { ConfidentialAppAuthClient } from "../auth/mod.ts";
 import type { AuthorizationParameters } from "../login_flows/login_flow_manager.ts";
 import type { TokenValidationError } from "./errors.ts";

@@ -11,7 +11,8 @@ import type { Authorizer } from "../core/base_client.ts";
 import { GlobusSDKUsageError } from "../core/errors.ts";
 import type { OAuthTokenResponse } from "../tokens/token_response.ts";
 import type { TokenStorageData } from "../token_storage/token_storage.ts";
-import { AccessTokenAuthorizer, RefreshTokenAuthorizer } from "../authorizers/authorizers.ts";
+import { AccessTokenAuthorizer } from "../authorizers/simple.ts";
+import { RefreshTokenAuthorizer } from "../authorizers/refresh_token.ts";
 import { ConfidentialAppAuthClient, NativeAppAuthClient } from "../auth/mod.ts";
 import type {
   AuthorizationParameters,

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { BasicAuthorizer } from "../authorizers/authorizers.ts";
+import { BasicAuthorizer } from "../authorizers/simple.ts";
 import type { BaseClientOptions, GlobusHTTPResponse } from "../core/base_client.ts";
 import { GlobusSDKUsageError } from "../core/errors.ts";
 import { type ScopeInput, scopesToString } from "../scopes/scopes.ts";

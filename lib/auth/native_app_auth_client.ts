@@ -5,7 +5,7 @@
  * @module
  */
 
-import { NullAuthorizer } from "../authorizers/authorizers.ts";
+import { NullAuthorizer } from "../authorizers/simple.ts";
 import type { BaseClientOptions } from "../core/base_client.ts";
 import { AuthLoginClient } from "./auth_login_client.ts";
 import {

@@ -14,17 +14,19 @@
  * @module
  */
 
+export type { Authorizer } from "../core/base_client.ts";
+export { AccessTokenAuthorizer, BasicAuthorizer, NullAuthorizer } from "./simple.ts";
 export {
-  AccessTokenAuthorizer,
-  type Authorizer,
-  BasicAuthorizer,
-  ClientCredentialsAuthorizer,
-  type ClientCredentialsGranter,
   EXPIRES_ADJUST_SECONDS,
-  NullAuthorizer,
-  RefreshTokenAuthorizer,
-  type RefreshTokenAuthorizerOptions,
   RenewingAuthorizer,
   type RenewingAuthorizerOptions,
+} from "./renewing.ts";
+export {
+  RefreshTokenAuthorizer,
+  type RefreshTokenAuthorizerOptions,
   type TokenRefresher,
-} from "./authorizers.ts";
+} from "./refresh_token.ts";
+export {
+  ClientCredentialsAuthorizer,
+  type ClientCredentialsGranter,
+} from "./client_credentials.ts";

@@ -246,7 +246,7 @@ function commaItems(value: string | Iterable<string>): string[] {
  * ```ts
  * import assert from "node:assert/strict";
  * import { AuthClient } from "./auth_client.ts";
- * import { AccessTokenAuthorizer } from "../../authorizers/authorizers.ts";
+ * import { AccessTokenAuthorizer } from "../../authorizers/mod.ts";
  * import { startFakeGlobus, TUTORIAL_CLIENT_ID } from "../../testing/mod.ts";
  *
  * await using fake = await startFakeGlobus();

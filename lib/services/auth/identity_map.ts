@@ -71,7 +71,7 @@ function keyOf(value: string): string {
  * import assert from "node:assert/strict";
  * import { IdentityMap } from "./identity_map.ts";
  * import { AuthClient } from "./auth_client.ts";
- * import { AccessTokenAuthorizer } from "../../authorizers/authorizers.ts";
+ * import { AccessTokenAuthorizer } from "../../authorizers/mod.ts";
  * import { DEFAULT_IDS, startFakeGlobus, TUTORIAL_CLIENT_ID } from "../../testing/mod.ts";
  *
  * await using fake = await startFakeGlobus();
