@@ -5,8 +5,8 @@
  * (`_lock.ts`, on `<path>.lock`, removed again when released). Under the
  * lock the file is read again, changed, written to the temporary file
  * `<path>.tmp` (created 0600 with `createNew`, after removing any leftover of
- * a killed writer), flushed with fsync, checked by reading it back with the
- * same reader every read uses, and renamed over the target: readers, which
+ * a killed writer that the create finds in the way), flushed with fsync,
+ * checked by reading it back with the same reader every read uses, and renamed over the target: readers, which
  * take no lock, see either the old or the new file, never a torn one, and
  * this SDK never writes a file it would refuse to read.
  *
@@ -196,9 +196,24 @@ export function checkWritable(
   });
 }
 
-/** Creates `<path>.tmp` afresh (0600), removing a leftover file, link or empty directory first. */
+/**
+ * Creates `<path>.tmp` afresh (0600), removing a leftover file, link or empty
+ * directory first. `createNew` (O_EXCL) never opens or follows what is there,
+ * so the leftover is looked at only when the create finds one: a run whose
+ * last writer finished pays one open, not a stat and a remove as well.
+ */
 async function createTemp(path: string): Promise<Deno.FsFile> {
   const tmp = `${path}.tmp`;
+  const create = () => Deno.open(tmp, { write: true, createNew: true, mode: 0o600 });
+  const cannotCreate = (err: unknown) =>
+    new TokenStorageError(path, `cannot create the temporary file ${tmp} (${errorText(err)})`, {
+      cause: err,
+    });
+  try {
+    return await create();
+  } catch (err) {
+    if (!(err instanceof Deno.errors.AlreadyExists)) throw cannotCreate(err);
+  }
   // A leftover of a writer killed mid-write; never written through (it could be a link).
   const left = await lstatOrNull(tmp);
   if (left !== null) {
@@ -216,13 +231,9 @@ async function createTemp(path: string): Promise<Deno.FsFile> {
     }
   }
   try {
-    return await Deno.open(tmp, { write: true, createNew: true, mode: 0o600 });
+    return await create();
   } catch (err) {
-    throw new TokenStorageError(
-      path,
-      `cannot create the temporary file ${tmp} (${errorText(err)})`,
-      { cause: err },
-    );
+    throw cannotCreate(err);
   }
 }
 
@@ -234,11 +245,15 @@ async function writeAtomically(path: string, text: string): Promise<void> {
   try {
     for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
     await file.sync();
+    // Exactly 0600 before the rename, whatever the umask (one that takes the
+    // owner's bits would leave the file unreadable to the next run). Created
+    // 0600, it has that mode unless the umask took bits: fstat the open file
+    // (a synchronous call on a handle: no path lookup, no thread hop) and
+    // chmod only then.
+    const mode = POSIX ? (file.statSync().mode ?? 0o600) & 0o777 : 0o600;
     file.close();
     file = undefined;
-    // chmod before the rename, whatever the umask: the target never exists
-    // with a looser mode, and an existing 0644 file is replaced by a 0600 one.
-    if (POSIX) await Deno.chmod(tmp, 0o600);
+    if (mode !== 0o600) await Deno.chmod(tmp, 0o600);
     await Deno.rename(tmp, path);
   } catch (err) {
     file?.close();
