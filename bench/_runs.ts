@@ -33,6 +33,13 @@ export interface Program {
   readonly args: (tokenFile: string) => string[];
   /** `deno run` flags (permissions) for this token file. */
   readonly flags: (tokenFile: string) => string[];
+  /** Where it keeps its tokens under `home`, when not in the setup's `tokenFile`. */
+  readonly tokenFile?: (home: string) => string;
+}
+
+/** The token file `program` uses in `setup`. */
+export function tokenFileOf(program: Program, setup: Setup): string {
+  return program.tokenFile?.(setup.home) ?? setup.tokenFile;
 }
 
 /** A program's name and path, for a failure line. */
@@ -115,7 +122,7 @@ export interface Setup {
   readonly fake: FakeGlobus;
   /** The HOME of the runs (a temporary directory). */
   readonly home: string;
-  /** The token file, `$HOME/.list-my-globus-groups-tokens.json`. */
+  /** The token file, `$HOME/.list-my-globus-groups-tokens.json` (a program may keep its own). */
   readonly tokenFile: string;
   /** What every run must print. */
   readonly expected: string;
@@ -191,8 +198,9 @@ export async function checkedRun(
   setup: Setup,
   wrapper: readonly string[] = [],
 ): Promise<number> {
-  const deno = [Deno.execPath(), "run", ...program.flags(setup.tokenFile), program.path];
-  const argv = [...wrapper, ...deno, ...program.args(setup.tokenFile)];
+  const tokenFile = tokenFileOf(program, setup);
+  const deno = [Deno.execPath(), "run", ...program.flags(tokenFile), program.path];
+  const argv = [...wrapper, ...deno, ...program.args(tokenFile)];
   const start = performance.now();
   let child: Deno.ChildProcess;
   try {

@@ -42,29 +42,40 @@ export function terminalSafe(text: string): string {
 
 /** The distinct roles of the caller in a group, sorted, so output is the same every run. */
 export function groupRoles(group: Group): string[] {
-  return [...new Set(group.my_memberships.map((m) => m.role))].sort();
+  const memberships = group.my_memberships;
+  // Nearly every group has one or two memberships of the caller: for 10,000
+  // groups a Set and a sort for each cost more than the rest of the CSV.
+  if (memberships.length === 1) return [memberships[0]!.role];
+  if (memberships.length === 2) {
+    const [a, b] = [memberships[0]!.role, memberships[1]!.role];
+    return a === b ? [a] : a < b ? [a, b] : [b, a]; // `<` is sort()'s code-unit order
+  }
+  return [...new Set(memberships.map((m) => m.role))].sort();
 }
 
-/** RFC 4180: quote a field holding a comma, quote, CR or LF (or always), doubling inner quotes. */
-function csvField(value: string, alwaysQuote = false): string {
-  return alwaysQuote || /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+/** RFC 4180: quote a field holding a comma, quote, CR or LF, doubling inner quotes. */
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? quoted(value) : value;
+}
+
+/** The field always quoted, inner quotes doubled. */
+function quoted(value: string): string {
+  return `"${value.includes('"') ? value.replaceAll('"', '""') : value}"`;
 }
 
 /**
  * The tutorial's CSV: `ID,Name,Roles`, one row per group in API order. The
  * name is always quoted, as the Python tutorial prints it, but with inner
  * quotes doubled so any name stays one field; roles are sorted and joined with `|`.
+ * Built as one string, with no array of rows to join (the roles' Set and
+ * sort, see groupRoles, were most of the time for 10,000 groups).
  */
 export function groupsAsCsv(groups: readonly Group[]): string {
-  const rows = ["ID,Name,Roles"];
+  let out = "ID,Name,Roles\n";
   for (const group of groups) {
-    rows.push(
-      `${csvField(group.id)},${csvField(group.name, true)},${
-        csvField(groupRoles(group).join("|"))
-      }`,
-    );
+    out += `${csvField(group.id)},${quoted(group.name)},${csvField(groupRoles(group).join("|"))}\n`;
   }
-  return rows.join("\n") + "\n";
+  return out;
 }
 
 /** The same rows as JSON: `[{"id", "name", "roles": [...]}]`. */

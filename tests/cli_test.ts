@@ -4,6 +4,7 @@ import { parseOptions } from "../scripts/_args.ts";
 import {
   appPermissions,
   describeError,
+  groupRoles,
   groupsAsCsv,
   groupsAsJson,
   noappPermissions,
@@ -50,6 +51,26 @@ Deno.test("groupsAsCsv() quotes names RFC 4180 style and sorts distinct roles", 
     'ID,Name,Roles\ng1,"plain",member\ng2,"a, ""b""\nc",admin|manager|member\ng3,"Ünïcødé",\n',
   );
   assert.equal(groupsAsCsv([]), "ID,Name,Roles\n");
+});
+
+Deno.test("groupRoles() gives one or two memberships the same sorted distinct roles as any other count", () => {
+  const cases: [string[], string[]][] = [
+    [["member"], ["member"]],
+    [["member", "admin"], ["admin", "member"]],
+    [["admin", "member"], ["admin", "member"]],
+    [["admin", "admin"], ["admin"]],
+    [["member", "Member"], ["Member", "member"]], // code-unit order, as sort() has it
+    [["member", "admin", "member"], ["admin", "member"]],
+    [[], []],
+  ];
+  for (const [roles, expected] of cases) {
+    assert.deepEqual(groupRoles(group("g", "n", roles)), expected, roles.join(","));
+    assert.deepEqual(groupRoles(group("g", "n", roles)), [...new Set(roles)].sort());
+  }
+  assert.equal(
+    groupsAsCsv([group("g", "n", ["member", "admin"]), group("h", "m", ["manager", "manager"])]),
+    'ID,Name,Roles\ng,"n",admin|member\nh,"m",manager\n',
+  );
 });
 
 Deno.test("groupsAsJson() gives id, name and sorted roles", () => {

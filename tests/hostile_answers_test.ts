@@ -119,6 +119,32 @@ Deno.test("A chunked body of 40 MB over maxBodyBytes (1 MiB) is refused, read no
   assert.ok(Deno.memoryUsage().rss - before < 40 * 1024 * 1024);
 });
 
+Deno.test("A gzip body that unpacks over maxBodyBytes is refused though its Content-Length is small", async () => {
+  // fetch unpacks it but keeps the packed Content-Length: the length says nothing about the body.
+  const packed = new Uint8Array(
+    await new Response(
+      new Blob([new TextEncoder().encode(`"${"x".repeat(3 * 1024 * 1024)}"`)]).stream()
+        .pipeThrough(new CompressionStream("gzip")),
+    ).arrayBuffer(),
+  );
+  await using server = Deno.serve(
+    { port: 0, hostname: "127.0.0.1", onListen() {} },
+    () =>
+      new Response(packed, {
+        headers: { "content-encoding": "gzip", "content-length": String(packed.length) },
+      }),
+  );
+  const transport = new Transport({ maxBodyBytes: 1024 * 1024, maxRetries: 0 });
+  await assert.rejects(
+    transport.request({ method: "GET", url: `http://127.0.0.1:${server.addr.port}/` }),
+    (error: unknown) =>
+      error instanceof UnexpectedResponseError &&
+      error.problem ===
+        "the body is larger than 1 MiB, the most this client reads (maxBodyBytes); it was not read",
+  );
+  assert.ok(packed.length < 64 * 1024, "the packed body is small");
+});
+
 Deno.test("A declared Content-Length of 3 GB is refused before any of it is read, with the default limit", async () => {
   await using fake = await startFakeGlobus();
   const { client } = aliceGroups(fake);

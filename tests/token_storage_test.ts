@@ -1111,6 +1111,68 @@ Deno.test(
   },
 );
 
+Deno.test("a renewal starts no setTimeout timer (a process's first one costs start-up time)", async () => {
+  await inTempDir(async (dir) => {
+    const storage = new JSONTokenStorage(`${dir}/t.json`);
+    await storage.storeTokenDataByResourceServer({ rs: record("rs", "OLD") });
+    const original = globalThis.setTimeout;
+    let timers = 0;
+    globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
+      timers++;
+      return original(...args);
+    }) as typeof setTimeout;
+    try {
+      const renewed = await storage.renewTokenData(
+        "rs",
+        () => Promise.resolve(new OAuthRefreshTokenResponse(tokenBody("rs", "NEW"))),
+        { isUsable: () => false },
+      );
+      assert.equal(renewed.accessToken, "NEW");
+    } finally {
+      globalThis.setTimeout = original;
+    }
+    assert.equal(timers, 0);
+  });
+});
+
+Deno.test(
+  "JSONTokenStorage writes the token file and its lock 0600 under any umask (the chmod is skipped only when the create gave 0600)",
+  { ignore: !posix },
+  async () => {
+    await inTempDir(async (dir) => {
+      for (const umask of ["0277", "0077", "0777"]) {
+        const path = `${dir}/t${umask}.json`;
+        const seen = `${dir}/seen${umask}`;
+        // The child writes twice: the second write replaces a file it created,
+        // and reports the lock file's mode from inside the lock.
+        const code = `import { JSONTokenStorage } from ${
+          JSON.stringify(childScript("../../lib/token_storage/json_storage.ts"))
+        };
+        const s = new JSONTokenStorage(${JSON.stringify(path)});
+        await s.storeTokenDataByResourceServer({ rs: ${JSON.stringify(record("rs", "A"))} });
+        await s.renewTokenData("rs", async () => {
+          const mode = (await Deno.stat(${JSON.stringify(`${path}.lock`)})).mode & 0o777;
+          await Deno.writeTextFile(${JSON.stringify(seen)}, String(mode));
+          throw new Error("stop here");
+        }, { isUsable: () => false }).catch(() => {});`;
+        const out = await new Deno.Command("sh", {
+          args: ["-c", `umask ${umask} && exec "${Deno.execPath()}" eval --quiet "$0"`, code],
+          stdout: "null",
+          stderr: "piped",
+        }).output();
+        assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+        assert.equal(await mode(path), 0o600, `token file under umask ${umask}`);
+        assert.equal(
+          Number(await Deno.readTextFile(seen)),
+          0o600,
+          `lock file under umask ${umask}`,
+        );
+        assert.equal((await new JSONTokenStorage(path).getTokenData("rs"))?.accessToken, "A");
+      }
+    });
+  },
+);
+
 Deno.test("storeTokenResponse() ignores an empty refresh_token in a refresh answer", async () => {
   const storage = new MemoryTokenStorage();
   await storage.storeTokenDataByResourceServer({ rs: record("rs", "A", { refreshToken: "RT" }) });

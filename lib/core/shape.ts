@@ -59,11 +59,32 @@ function problem(at: string, value: unknown, expected: string): UnexpectedRespon
   return new UnexpectedResponseError(`${where} ${is}, not ${expected}`);
 }
 
+/**
+ * The path-free test of a shape built here: true when `value` passes. A list
+ * or object whose parts all have one is checked with it first, without
+ * building a path string (`[3].my_memberships[0].role`) for every value; only
+ * a value that fails is checked again the slow way, which names the field.
+ * A hand-written shape has no test, so whatever holds one is checked the slow
+ * way, as before.
+ */
+type Test = (value: unknown) => boolean;
+const TEST: unique symbol = Symbol("shape.test");
+
+function withTest<T>(check: Shape<T>, test: Test | undefined): Shape<T> {
+  if (test !== undefined) Object.defineProperty(check, TEST, { value: test });
+  return check;
+}
+
+const testOf = (s: Shape<unknown>): Test | undefined =>
+  (s as Shape<unknown> & { [TEST]?: Test })[TEST];
+
 function primitive<T>(type: string, expected: string): Shape<T> {
-  return (value, at) => {
-    if (typeof value === type && (type !== "number" || Number.isFinite(value))) return value as T;
+  const test: Test = (value) =>
+    typeof value === type && (type !== "number" || Number.isFinite(value));
+  return withTest((value, at) => {
+    if (test(value)) return value as T;
     throw problem(at, value, expected);
-  };
+  }, test);
 }
 
 /**
@@ -124,47 +145,71 @@ export const shape: Shapes = Object.freeze({
   /** A finite number. */
   number: primitive<number>("number", "a number"),
   /** A whole number that JavaScript holds exactly (a safe integer). */
-  integer: ((value, at) => {
-    if (Number.isSafeInteger(value)) return value;
+  integer: withTest((value, at) => {
+    if (Number.isSafeInteger(value)) return value as number;
     throw problem(at, value, "a whole number");
-  }) as Shape<number>,
+  }, Number.isSafeInteger),
   /** `true` or `false`. */
   boolean: primitive<boolean>("boolean", "true or false"),
   /** Anything at all, unchecked. */
-  unknown: ((value) => value) as Shape<unknown>,
+  unknown: withTest((value) => value, () => true),
   /** `inner`, or `null`. */
   nullable<T>(inner: Shape<T>): Shape<T | null> {
-    return (value, at) => value === null ? null : inner(value, at);
+    const test = testOf(inner);
+    return withTest(
+      (value, at) => value === null ? null : inner(value, at),
+      test && ((value) => value === null || test(value)),
+    );
   },
   /** `inner`, or absent. */
   optional<T>(inner: Shape<T>): Shape<T | undefined> {
-    return (value, at) => value === undefined ? undefined : inner(value, at);
+    const test = testOf(inner);
+    return withTest(
+      (value, at) => value === undefined ? undefined : inner(value, at),
+      test && ((value) => value === undefined || test(value)),
+    );
   },
   /** A list whose every item is `item`. */
   array<T>(item: Shape<T>): Shape<T[]> {
-    return (value, at) => {
+    const itemTest = testOf(item);
+    const test = itemTest && ((value: unknown) => {
+      if (!Array.isArray(value)) return false;
+      for (const v of value) if (!itemTest(v)) return false;
+      return true;
+    });
+    return withTest((value, at) => {
+      if (test?.(value)) return value as T[];
       if (!Array.isArray(value)) throw problem(at, value, "a list");
       value.forEach((v, i) => item(v, `${at}[${i}]`));
       return value as T[];
-    };
+    }, test);
   },
   /** A JSON object; its other fields are kept as they came. */
-  record: ((value, at) => {
+  record: withTest((value, at) => {
     if (!isObject(value)) throw problem(at, value, "an object");
     return value;
-  }) as Shape<Record<string, unknown>>,
+  }, isObject),
   /**
    * A JSON object whose listed fields have their shapes; other fields are
    * kept as they came. Name the type: `shape.object<Group>({ … })`.
    */
   object<T>(fields: { readonly [K in keyof T]?: Shape<T[K]> }): Shape<T> {
-    return (value, at) => {
-      if (!isObject(value)) throw problem(at, value, "an object");
-      for (const [name, check] of Object.entries(fields) as [string, Shape<unknown>][]) {
-        check(value[name], at === "" ? name : `${at}.${name}`);
+    const entries = Object.entries(fields) as [string, Shape<unknown>][];
+    const names = entries.map(([name]) => name);
+    const tests = entries.map(([, check]) => testOf(check));
+    const test = tests.every((t) => t !== undefined)
+      ? (value: unknown) => {
+        if (!isObject(value)) return false;
+        for (let i = 0; i < names.length; i++) if (!tests[i]!(value[names[i]!])) return false;
+        return true;
       }
+      : undefined;
+    return withTest((value, at) => {
+      if (test?.(value)) return value as T;
+      if (!isObject(value)) throw problem(at, value, "an object");
+      for (const [name, check] of entries) check(value[name], at === "" ? name : `${at}.${name}`);
       return value as T;
-    };
+    }, test);
   },
 });
 

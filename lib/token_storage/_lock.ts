@@ -5,7 +5,7 @@
  * The protocol (POSIX; see ARCHITECTURE.md):
  *
  * 1. Open `<path>.lock` read-only, or create it (`createNew`, then chmod
- *    0600 whatever the umask) when it is missing. Read-only opens work on
+ *    0600 if the umask took bits) when it is missing. Read-only opens work on
  *    a lock file of any mode the owner can read.
  * 2. `tryLock` it (`flock(LOCK_EX|LOCK_NB)`), polling with a short backoff:
  *    a wait can then be bounded, reported (`onWait` after `noticeMs`) and
@@ -164,7 +164,11 @@ async function openLockFile(path: string, lockPath: string, wait: LockWait): Pro
         mode: 0o600,
       });
       // Whatever the umask: another process must be able to open it read-only.
-      if (POSIX) await Deno.chmod(lockPath, 0o600).catch(() => {});
+      // Created 0600, it has that mode unless the umask took bits: fstat the
+      // handle (synchronous: no path lookup, no thread hop), chmod only then.
+      if (POSIX && ((file.statSync().mode ?? 0o600) & 0o777) !== 0o600) {
+        await Deno.chmod(lockPath, 0o600).catch(() => {});
+      }
       return file;
     } catch (err) {
       if (err instanceof Deno.errors.AlreadyExists) continue; // created meanwhile: open that one

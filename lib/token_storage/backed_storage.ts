@@ -242,25 +242,34 @@ export class BackedTokenStorage implements TokenStorage {
 /** The default of {@linkcode RenewOptions.timeoutMs}. */
 const RENEW_TIMEOUT_MS = 30_000;
 
+/** The longest delay a timer honours; a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Runs `fn` with a signal that aborts after `ms`; rejects then, whatever `fn` does. */
 async function withDeadline<T>(ms: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  // AbortSignal.timeout, not setTimeout: a process's first setTimeout costs
+  // about 4 ms, which every expired-token run would pay (bench/RESULTS.md).
+  // Its timer keeps the process alive only while a listener is attached, so
+  // the listener is removed as soon as the work is done.
+  const timeout = AbortSignal.timeout(Math.min(ms, MAX_TIMER_MS));
+  let onTimeout = () => {};
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+    onTimeout = () => {
       const error = new GlobusTimeoutError(
         `the token renewal did not finish within ${ms / 1000} s; nothing was stored`,
       );
       controller.abort(error);
       reject(error);
-    }, ms);
+    };
+    timeout.addEventListener("abort", onTimeout, { once: true });
   });
   const work = fn(controller.signal);
   work.catch(() => {}); // if the deadline wins, a later failure is nobody's business
   try {
     return await Promise.race([work, deadline]);
   } finally {
-    clearTimeout(timer);
+    timeout.removeEventListener("abort", onTimeout);
   }
 }
 
