@@ -7,34 +7,33 @@
  */
 
 import {
-  type AppEvent,
-  AuthClient,
-  AuthorizationRequiredError,
-  defaultTokenFilePath,
-  getLoginIdentity,
-  GlobusSDKUsageError,
   IdentityMismatchError,
-  type JSONTokenStorage,
   MissingIdentityError,
-  NativeAppAuthClient,
-  type OAuthTokenResponse,
   StoredLoginRejectedError,
   TokenValidationError,
   UnmetScopeRequirementsError,
-  type UserApp,
-  type UserAppOptions,
-} from "../lib/mod.ts";
+} from "../lib/app/errors.ts";
+import type { AppEvent } from "../lib/app/globus_app.ts";
+import { defaultTokenFilePath } from "../lib/app/token_file_path.ts";
+import type { UserApp, UserAppOptions } from "../lib/app/user_app.ts";
+import { NativeAppAuthClient } from "../lib/auth/native_app_auth_client.ts";
+import { AuthorizationRequiredError } from "../lib/core/authorization_requirements.ts";
+import { GlobusSDKUsageError } from "../lib/core/errors.ts";
+import { AuthClient } from "../lib/services/auth/auth_client.ts";
+import { getLoginIdentity } from "../lib/services/auth/login_identity.ts";
+import type { JSONTokenStorage } from "../lib/token_storage/json_storage.ts";
+import type { OAuthTokenResponse } from "../lib/tokens/token_response.ts";
 import {
   CliError,
   type Io,
   LOGIN_EXPIRED,
   type LoginChoice,
-  loginFlow,
   terminalSafe,
   TUTORIAL_CLIENT_ID,
   UsageError,
   warnTokensNotSaved,
 } from "./_cli.ts";
+import { loginFlow } from "./_login.ts";
 
 /** The app name of Python's minimal script: it names the token file's directory. */
 export const APP_NAME = "my-user-app";

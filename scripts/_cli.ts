@@ -40,12 +40,9 @@ export {
   storagePermissions,
   withBrowserLogin,
 } from "./_permissions.ts";
-export {
-  interactiveLogin,
-  loginFlow,
-  type LoginFlowOptions,
-  TUTORIAL_CLIENT_ID,
-} from "./_login.ts";
+// The login code (scripts/_login.ts, and the login flows under it) is not named here: a run
+// that needs no login does not load it. Import it from ./_login.ts where a login happens.
+export { TUTORIAL_CLIENT_ID } from "./_client_id.ts";
 export { type LoginChoice, loginChoice, parseOptions } from "./_args.ts";
 export { warnIfReadableByOthers, warnTokensNotSaved } from "./_token_file.ts";
 export { retryReporter } from "./_retries.ts";

@@ -8,17 +8,16 @@
 
 import {
   AuthAPIError,
-  BrowserUnavailableError,
   GlobusAPIError,
   GlobusSDKUsageError,
-  IdTokenError,
-  LoginFlowError,
   NetworkError,
   RefreshTokenRejectedError,
   TokenStorageError,
   UnexpectedResponseError,
-  VERSION,
-} from "../lib/mod.ts";
+} from "../lib/core/errors.ts";
+import { VERSION } from "../lib/core/version.ts";
+import { BrowserUnavailableError, LoginFlowError } from "../lib/login_flows/errors.ts";
+import { IdTokenError } from "../lib/tokens/id_token.ts";
 import type { Io } from "./_io.ts";
 import { terminalSafe } from "./_format.ts";
 

@@ -16,7 +16,7 @@
  * @module
  */
 
-import type { Group } from "../lib/mod.ts";
+import type { Group } from "../lib/services/groups/groups_client.ts";
 import { UsageError } from "./_errors.ts";
 
 /**

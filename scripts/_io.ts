@@ -14,7 +14,7 @@
  * @module
  */
 
-import { LineReader } from "../lib/mod.ts";
+import { LineReader } from "../lib/login_flows/line_reader.ts";
 import { terminalSafe } from "./_format.ts";
 
 /** Where the scripts talk to the person and write their data; tests pass their own. */

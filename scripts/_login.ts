@@ -9,28 +9,24 @@
  * @module
  */
 
-import {
-  AuthAPIError,
-  type AuthorizationParameters,
-  AutoLoginFlowManager,
-  CommandLineLoginFlowManager,
-  getServiceUrl,
-  GroupsClient,
-  LocalServerLoginFlowManager,
-  type LoginFlowIo,
-  type LoginFlowManager,
-  type NativeAppAuthClient,
-  type OAuthTokenResponse,
-  readCode,
-  type RunLoginFlowOptions,
-} from "../lib/mod.ts";
+import type { NativeAppAuthClient } from "../lib/auth/native_app_auth_client.ts";
+import { getServiceUrl } from "../lib/core/config.ts";
+import { AuthAPIError } from "../lib/core/errors.ts";
+import { AutoLoginFlowManager } from "../lib/login_flows/auto.ts";
+import { CommandLineLoginFlowManager, readCode } from "../lib/login_flows/command_line.ts";
+import { LocalServerLoginFlowManager } from "../lib/login_flows/local_server.ts";
+import type {
+  AuthorizationParameters,
+  LoginFlowIo,
+  LoginFlowManager,
+  RunLoginFlowOptions,
+} from "../lib/login_flows/login_flow_manager.ts";
+import { GroupsClient } from "../lib/services/groups/groups_client.ts";
+import type { OAuthTokenResponse } from "../lib/tokens/token_response.ts";
 import { CliError } from "./_errors.ts";
 import type { LoginChoice } from "./_args.ts";
 import type { Io } from "./_io.ts";
 import { requireNetAccess } from "./_permissions.ts";
-
-/** The tutorial's client id: a native app registered by Globus for these examples. */
-export const TUTORIAL_CLIENT_ID = "61338d24-54d5-408f-a10d-66c06b59f6d2";
 
 /** The copy-paste login in the tutorial's words. */
 class TutorialCommandLineLogin extends CommandLineLoginFlowManager {

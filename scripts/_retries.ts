@@ -5,7 +5,7 @@
  * @module
  */
 
-import { describeRetry, type RetryEvent } from "../lib/mod.ts";
+import { describeRetry, type RetryEvent } from "../lib/core/transport.ts";
 import type { Io } from "./_io.ts";
 
 /** An `onRetry` that writes `retrying: <what failed>; retry N of M in S s` to stderr. */

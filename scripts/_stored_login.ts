@@ -9,17 +9,14 @@
  * @module
  */
 
-import {
-  GroupsClient,
-  type JSONTokenStorage,
-  type NativeAppAuthClient,
-  RefreshTokenRejectedError,
-  type TokenStorageData,
-} from "../lib/mod.ts";
+import type { NativeAppAuthClient } from "../lib/auth/native_app_auth_client.ts";
+import { RefreshTokenRejectedError } from "../lib/core/errors.ts";
+import { GroupsClient } from "../lib/services/groups/groups_client.ts";
+import type { JSONTokenStorage } from "../lib/token_storage/json_storage.ts";
+import type { TokenStorageData } from "../lib/token_storage/token_storage.ts";
 import type { LoginChoice } from "./_args.ts";
 import { CliError, describeError, LOGIN_EXPIRED } from "./_errors.ts";
 import type { Io } from "./_io.ts";
-import { interactiveLogin } from "./_login.ts";
 import { requireNetAccess } from "./_permissions.ts";
 
 const RESOURCE_SERVER = GroupsClient.resourceServer;
@@ -38,6 +35,9 @@ export async function loginAndStore(
   choice: LoginChoice,
 ): Promise<TokenStorageData> {
   await storage.checkWritable();
+  // Loaded here, not at start-up: the login code is most of the script's module graph, and a
+  // run with a usable stored login (the usual cron run) never needs it (issue 15).
+  const { interactiveLogin } = await import("./_login.ts");
   const tokens = await interactiveLogin(authClient, io, { refreshTokens: true, choice });
   await storage.storeTokenResponse(tokens);
   await io.err(`\nLogged in. Tokens saved to ${storage.path}\n`);

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { JSONTokenStorage } from "../lib/mod.ts";
+import type { JSONTokenStorage } from "../lib/token_storage/json_storage.ts";
 import { describeError } from "./_errors.ts";
 import type { Io } from "./_io.ts";
 

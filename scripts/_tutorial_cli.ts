@@ -10,12 +10,13 @@
  * @module
  */
 
-import { homeDirectory, JSONTokenStorage } from "../lib/mod.ts";
+import { homeDirectory } from "../lib/core/config.ts";
+import { JSONTokenStorage } from "../lib/token_storage/json_storage.ts";
 import { type LoginChoice, loginChoice, type OptionSpec, parseOptions } from "./_args.ts";
 import { UsageError } from "./_errors.ts";
 import { type OutputFormat, outputFormat } from "./_format.ts";
 import type { Io } from "./_io.ts";
-import { TUTORIAL_CLIENT_ID } from "./_login.ts";
+import { TUTORIAL_CLIENT_ID } from "./_client_id.ts";
 import { invocation, withBrowserLogin } from "./_permissions.ts";
 import { warnIfReadableByOthers } from "./_token_file.ts";
 

@@ -22,7 +22,8 @@
  * @module
  */
 
-import { GroupsClient, UserApp } from "../lib/mod.ts";
+import { UserApp } from "../lib/app/user_app.ts";
+import { GroupsClient } from "../lib/services/groups/groups_client.ts";
 import {
   appPermissions,
   formatGroups,

@@ -26,10 +26,12 @@
  * @module
  */
 
-import { AccessTokenAuthorizer, GroupsClient, NativeAppAuthClient, Transport } from "../lib/mod.ts";
+import { NativeAppAuthClient } from "../lib/auth/native_app_auth_client.ts";
+import { AccessTokenAuthorizer } from "../lib/authorizers/simple.ts";
+import { Transport } from "../lib/core/transport.ts";
+import { GroupsClient } from "../lib/services/groups/groups_client.ts";
 import {
   formatGroups,
-  interactiveLogin,
   type Io,
   noappPermissions,
   processIo,
@@ -37,6 +39,7 @@ import {
   runCli,
   scriptName,
 } from "./_cli.ts";
+import { interactiveLogin } from "./_login.ts";
 import { permissionsHelp, tutorialOptions } from "./_tutorial_cli.ts";
 
 /** The help text, naming the file this was started as (a .ts script, a bundle, a binary). */

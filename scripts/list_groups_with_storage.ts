@@ -44,13 +44,11 @@
  * @module
  */
 
-import {
-  GroupsClient,
-  NativeAppAuthClient,
-  RefreshTokenAuthorizer,
-  type TokenStorageData,
-  Transport,
-} from "../lib/mod.ts";
+import { NativeAppAuthClient } from "../lib/auth/native_app_auth_client.ts";
+import { RefreshTokenAuthorizer } from "../lib/authorizers/refresh_token.ts";
+import { Transport } from "../lib/core/transport.ts";
+import { GroupsClient } from "../lib/services/groups/groups_client.ts";
+import type { TokenStorageData } from "../lib/token_storage/token_storage.ts";
 import {
   formatGroups,
   type Io,

@@ -121,7 +121,14 @@ Deno.test("the scripts' module graphs load no code or files at run time (deno co
     assert.ok(files.length > 5, "the graph lists the library modules");
     for (const file of files) {
       const source = await Deno.readTextFile(new URL(file));
-      assert.doesNotMatch(source, /\bimport\s*\(/, `${file} has a dynamic import`);
+      // A literal import("./x.ts") is part of the graph (deno compile and deno bundle take it
+      // in); one whose specifier is computed is not.
+      const code = source.replace(/\/\*\*[\s\S]*?\*\//g, "");
+      assert.doesNotMatch(
+        code,
+        /\bimport\s*\((?!\s*"\.\.?\/[^"]+\.ts"\s*\))/,
+        `${file} has a computed dynamic import`,
+      );
       assert.doesNotMatch(
         source,
         /import\.meta\.(url|dirname|filename)/,
