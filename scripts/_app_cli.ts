@@ -19,8 +19,6 @@ import type { UserApp, UserAppOptions } from "../lib/app/user_app.ts";
 import { NativeAppAuthClient } from "../lib/auth/native_app_auth_client.ts";
 import { AuthorizationRequiredError } from "../lib/core/authorization_requirements.ts";
 import { GlobusSDKUsageError } from "../lib/core/errors.ts";
-import { AuthClient } from "../lib/services/auth/auth_client.ts";
-import { getLoginIdentity } from "../lib/services/auth/login_identity.ts";
 import type { JSONTokenStorage } from "../lib/token_storage/json_storage.ts";
 import type { OAuthTokenResponse } from "../lib/tokens/token_response.ts";
 import {
@@ -33,7 +31,6 @@ import {
   UsageError,
   warnTokensNotSaved,
 } from "./_cli.ts";
-import { loginFlow } from "./_login.ts";
 
 /** The app name of Python's minimal script: it names the token file's directory. */
 export const APP_NAME = "my-user-app";
@@ -54,9 +51,10 @@ export function defaultAppTokenFile(): string {
  * else the identity id the app recorded. Escaped: it came from the network.
  */
 async function whoLoggedIn(login: OAuthTokenResponse | undefined, identityId: string | null) {
-  const identity = login?.idToken === undefined
-    ? undefined
-    : await getLoginIdentity({ tokens: login }).catch(() => undefined);
+  if (login?.idToken === undefined) return terminalSafe(identityId ?? "an unknown identity");
+  // Loaded only after a login (as the login code is): a warm run does not need it.
+  const { getLoginIdentity } = await import("../lib/services/auth/login_identity.ts");
+  const identity = await getLoginIdentity({ tokens: login }).catch(() => undefined);
   return terminalSafe(identity?.username ?? identityId ?? "an unknown identity");
 }
 
@@ -100,10 +98,12 @@ export function appOptions(
     tokenStorage,
     redriveAuthorizationRequirements: true,
     ...(loginAllowed ? {} : { tokenValidationErrorHandler: null }),
-    loginFlowManager: ({ loginClient, requestRefreshTokens }) => {
+    // Made on the first login only: the login code (the flows) is loaded then, not at start-up.
+    loginFlowManager: async ({ loginClient, requestRefreshTokens }) => {
       if (!(loginClient instanceof NativeAppAuthClient)) {
         throw new GlobusSDKUsageError("the script's login needs a native app client");
       }
+      const { loginFlow } = await import("./_login.ts");
       const flow = loginFlow(loginClient, io, { choice, requestRefreshTokens, wording: "python" });
       return {
         runLoginFlow: async (parameters, options) =>
@@ -122,6 +122,10 @@ export function appOptions(
  * @throws {CliError} when no login is stored.
  */
 export async function whoami(app: UserApp, io: Io, path: string): Promise<void> {
+  const [{ AuthClient }, { getLoginIdentity }] = await Promise.all([
+    import("../lib/services/auth/auth_client.ts"),
+    import("../lib/services/auth/login_identity.ts"),
+  ]);
   if (await app.tokenStorage.getTokenData(AuthClient.resourceServer) === null) {
     throw new CliError(
       `Not logged in: no tokens stored in ${path}; run without --whoami to log in`,

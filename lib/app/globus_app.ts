@@ -36,14 +36,10 @@ import { type EnvReader, getEnvironmentName } from "../core/config.ts";
 import { RefreshTokenRejectedError } from "../core/errors.ts";
 import { Scope } from "../scopes/scope.ts";
 import { AuthScopes, type ScopeInput } from "../scopes/scopes.ts";
-import { AuthClient } from "../services/auth/auth_client.ts";
 import type { OAuthTokenResponse } from "../tokens/token_response.ts";
 import type { Consent } from "../services/auth/consents.ts";
-import {
-  JSONTokenStorage,
-  type TokenStorage,
-  type TokenStorageData,
-} from "../token_storage/mod.ts";
+import { JSONTokenStorage } from "../token_storage/json_storage.ts";
+import type { TokenStorage, TokenStorageData } from "../token_storage/token_storage.ts";
 import type { AuthLoginClient } from "../auth/mod.ts";
 import type { AuthorizationParameters } from "../login_flows/login_flow_manager.ts";
 import {
@@ -54,7 +50,7 @@ import {
   UnmetScopeRequirementsError,
 } from "./errors.ts";
 import { defaultTokenFilePath } from "./token_file_path.ts";
-import { ConsentCheck } from "./_consent_check.ts";
+import type { ConsentCheck } from "./_consent_check.ts";
 
 /** What a {@linkcode DependentScopeCheck} is asked. */
 export interface DependentScopeCheckRequest {
@@ -204,7 +200,9 @@ export abstract class GlobusApp implements AuthorizerSource {
   readonly #authorizers = new Map<string, Promise<AppAuthorizer>>();
   readonly #handler: TokenValidationErrorHandler | null;
   readonly #dependentScopeCheck: DependentScopeCheck | undefined;
-  readonly #consents = new ConsentCheck((identityId) => this.#fetchConsents(identityId));
+  // Loaded on the first dependent-scope check: most apps never make one, and the consent
+  // code (an Auth client, the forest) would otherwise cost every run its start-up (issue 15).
+  #consents: Promise<ConsentCheck> | undefined;
   readonly #redrive: boolean;
   readonly #onEvent: GlobusAppOptions["onEvent"];
   #identity: { id: string | null } | undefined;
@@ -336,7 +334,7 @@ export abstract class GlobusApp implements AuthorizerSource {
     }
     this.#authorizers.clear();
     this.#identity = undefined;
-    this.#consents.clear();
+    this.#consents = undefined; // the next identity may be another
     return done;
   }
 
@@ -474,8 +472,12 @@ export abstract class GlobusApp implements AuthorizerSource {
    * the consents cannot be fetched, and Python skips the check.
    */
   #consentsCover(request: DependentScopeCheckRequest): Promise<boolean> {
-    if (request.identityId === null) return Promise.resolve(true);
-    return this.#consents.covers(request.identityId, request.requiredScopes);
+    const identityId = request.identityId;
+    if (identityId === null) return Promise.resolve(true);
+    this.#consents ??= import("./_consent_check.ts").then(({ ConsentCheck }) =>
+      new ConsentCheck((id) => this.#fetchConsents(id))
+    );
+    return this.#consents.then((check) => check.covers(identityId, request.requiredScopes));
   }
 
   /**
@@ -488,6 +490,7 @@ export abstract class GlobusApp implements AuthorizerSource {
   async #fetchConsents(identityId: string): Promise<readonly Consent[]> {
     const auth = AuthScopes.resourceServer;
     const record = await this.#validRecord(auth, false);
+    const { AuthClient } = await import("../services/auth/auth_client.ts");
     const client = new AuthClient({
       baseUrl: this.loginClient.baseUrl,
       transport: this.loginClient.transport,

@@ -10,12 +10,21 @@
  * import { MemoryTokenStorage } from "../token_storage/mod.ts";
  * import { UserApp } from "./mod.ts";
  *
+ * const asked: unknown[] = [];
  * const app = new UserApp("my-user-app", {
  *   clientId: "61338d24-54d5-408f-a10d-66c06b59f6d2",
  *   tokenStorage: new MemoryTokenStorage(),
+ *   // Without one, the app logs in at the terminal (CommandLineLoginFlowManager), as Python's.
+ *   loginFlowManager: {
+ *     runLoginFlow: (parameters) => {
+ *       asked.push(parameters.requiredScopes);
+ *       return Promise.reject(new Error("no person in this example"));
+ *     },
+ *   },
  * });
  * assert.equal(await app.loginRequired(), true);
- * await assert.rejects(app.login(), /needs a loginFlowManager/);
+ * await assert.rejects(app.login(), /no person in this example/);
+ * assert.deepEqual(asked, [["openid"]]);
  * ```
  *
  * @module

@@ -13,7 +13,8 @@ import type { OAuthTokenResponse } from "../tokens/token_response.ts";
 import type { TokenStorageData } from "../token_storage/token_storage.ts";
 import { AccessTokenAuthorizer } from "../authorizers/simple.ts";
 import { RefreshTokenAuthorizer } from "../authorizers/refresh_token.ts";
-import { ConfidentialAppAuthClient, NativeAppAuthClient } from "../auth/mod.ts";
+import { ConfidentialAppAuthClient } from "../auth/confidential_app_auth_client.ts";
+import { NativeAppAuthClient } from "../auth/native_app_auth_client.ts";
 import type {
   AuthorizationParameters,
   LoginFlowManager,
@@ -49,7 +50,9 @@ export interface UserAppOptions extends GlobusAppOptions {
    * a login is a usage error.
    */
   // replaced by a default (lib/login_flows CommandLineLoginFlowManager) on merge
-  readonly loginFlowManager?: LoginFlowManager | ((context: LoginFlowContext) => LoginFlowManager);
+  readonly loginFlowManager?:
+    | LoginFlowManager
+    | ((context: LoginFlowContext) => LoginFlowManager | Promise<LoginFlowManager>);
   /**
    * Ask for refresh tokens, which keep the login for months of disuse;
    * otherwise access tokens only, and a new login when they expire (2 days).
@@ -134,7 +137,8 @@ export class UserApp extends GlobusApp {
   readonly requestRefreshTokens: boolean;
   /** A person's app keeps one identity. */
   protected readonly tracksIdentity = true;
-  readonly #flow: LoginFlowManager | undefined;
+  readonly #flowOption: UserAppOptions["loginFlowManager"];
+  #flow: Promise<LoginFlowManager> | undefined;
 
   /**
    * Sets the app up; no I/O.
@@ -144,24 +148,40 @@ export class UserApp extends GlobusApp {
   constructor(appName: string, options: UserAppOptions) {
     super(appName, options, loginClientOf(options));
     this.requestRefreshTokens = options.requestRefreshTokens ?? false;
-    const flow = options.loginFlowManager;
-    this.#flow = typeof flow === "function"
-      ? flow({
-        appName,
-        loginClient: this.loginClient,
-        requestRefreshTokens: this.requestRefreshTokens,
-      })
-      : flow;
+    this.#flowOption = options.loginFlowManager;
   }
 
-  /** The person's login flow. */
-  protected runLoginFlow(parameters: AuthorizationParameters): Promise<OAuthTokenResponse> {
-    if (this.#flow === undefined) {
+  /**
+   * The person's login flow, made on the first login: the given one, the
+   * factory's, or (as Python's default) a `CommandLineLoginFlowManager` on
+   * the terminal. The default's module is loaded only then, so an app whose
+   * stored login serves never loads the login code (issue 15).
+   */
+  protected async runLoginFlow(parameters: AuthorizationParameters): Promise<OAuthTokenResponse> {
+    this.#flow ??= this.#makeFlow();
+    this.#flow.catch(() => this.#flow = undefined);
+    return await (await this.#flow).runLoginFlow(parameters);
+  }
+
+  async #makeFlow(): Promise<LoginFlowManager> {
+    const option = this.#flowOption;
+    if (typeof option === "function") {
+      return await option({
+        appName: this.appName,
+        loginClient: this.loginClient,
+        requestRefreshTokens: this.requestRefreshTokens,
+      });
+    }
+    if (option !== undefined) return option;
+    if (!(this.loginClient instanceof NativeAppAuthClient)) {
       throw new GlobusSDKUsageError(
-        `UserApp "${this.appName}" needs a loginFlowManager to log in`,
+        `UserApp "${this.appName}" with a confidential client needs a loginFlowManager (with its redirect URI) to log in`,
       );
     }
-    return this.#flow.runLoginFlow(parameters);
+    const { CommandLineLoginFlowManager } = await import("../login_flows/command_line.ts");
+    return new CommandLineLoginFlowManager(this.loginClient, {
+      requestRefreshTokens: this.requestRefreshTokens,
+    });
   }
 
   /** With refresh tokens: one must be stored; without: the access token must not have expired. */
