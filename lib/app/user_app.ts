@@ -45,11 +45,11 @@ export interface UserAppOptions extends GlobusAppOptions {
   /** The Auth client to use instead of one built from `clientId` (not with `clientId`). */
   readonly loginClient?: NativeAppAuthClient | ConfidentialAppAuthClient;
   /**
-   * How the person logs in: a flow, or a function that builds one for the
-   * app's login client (Python's `LoginFlowManagerProvider`). Without one,
-   * a login is a usage error.
+   * How the person logs in: a flow, or a function (which may be async) that
+   * builds one for the app's login client (Python's
+   * `LoginFlowManagerProvider`), called on the first login. Default, as in
+   * Python: a `CommandLineLoginFlowManager` at the terminal.
    */
-  // replaced by a default (lib/login_flows CommandLineLoginFlowManager) on merge
   readonly loginFlowManager?:
     | LoginFlowManager
     | ((context: LoginFlowContext) => LoginFlowManager | Promise<LoginFlowManager>);
