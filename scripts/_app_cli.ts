@@ -18,6 +18,7 @@ import { defaultTokenFilePath } from "../lib/app/token_file_path.ts";
 import type { UserApp, UserAppOptions } from "../lib/app/user_app.ts";
 import { NativeAppAuthClient } from "../lib/auth/native_app_auth_client.ts";
 import { AuthorizationRequiredError } from "../lib/core/authorization_requirements.ts";
+import { getServiceUrl } from "../lib/core/config.ts";
 import { GlobusSDKUsageError } from "../lib/core/errors.ts";
 import type { JSONTokenStorage } from "../lib/token_storage/json_storage.ts";
 import type { OAuthTokenResponse } from "../lib/tokens/token_response.ts";
@@ -26,6 +27,7 @@ import {
   type Io,
   LOGIN_EXPIRED,
   type LoginChoice,
+  requireNetAccess,
   terminalSafe,
   TUTORIAL_CLIENT_ID,
   UsageError,
@@ -103,6 +105,10 @@ export function appOptions(
       if (!(loginClient instanceof NativeAppAuthClient)) {
         throw new GlobusSDKUsageError("the script's login needs a native app client");
       }
+      // Before a login, not on every run: a login that could not be used afterwards would be
+      // wasted, while a run without one that lacks --allow-net fails at its first request
+      // with the same message (issue 15: a warm run skips the permission queries).
+      requireNetAccess([loginClient.baseUrl, getServiceUrl("groups")]);
       const { loginFlow } = await import("./_login.ts");
       const flow = loginFlow(loginClient, io, { choice, requestRefreshTokens, wording: "python" });
       return {

@@ -17,7 +17,7 @@ import {
 } from "../lib/core/errors.ts";
 import { VERSION } from "../lib/core/version.ts";
 import { BrowserUnavailableError, LoginFlowError } from "../lib/login_flows/errors.ts";
-import { IdTokenError } from "../lib/tokens/id_token.ts";
+import { IdTokenError } from "../lib/tokens/errors.ts";
 import type { Io } from "./_io.ts";
 import { terminalSafe } from "./_format.ts";
 

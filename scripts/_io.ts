@@ -14,7 +14,7 @@
  * @module
  */
 
-import { LineReader } from "../lib/login_flows/line_reader.ts";
+import type { LineReader } from "../lib/login_flows/line_reader.ts";
 import { terminalSafe } from "./_format.ts";
 
 /** Where the scripts talk to the person and write their data; tests pass their own. */
@@ -34,15 +34,38 @@ async function writeAll(stream: { write(p: Uint8Array): Promise<number> }, text:
   for (let done = 0; done < bytes.length;) done += await stream.write(bytes.subarray(done));
 }
 
-/** The process's stdin, read in blocks. */
-const stdinLines = new LineReader({ read: (buffer) => Deno.stdin.read(buffer) });
+/**
+ * Writes all of `text` synchronously, as a promise. For stdout: its one
+ * write per run is the data, and a synchronous write saves the hop to
+ * Deno's I/O thread and the event-loop turn after it (bench/RESULTS.md); a
+ * reader that went away still rejects (BrokenPipe), as an async write does.
+ */
+function writeAllNow(stream: { writeSync(p: Uint8Array): number }, text: string): Promise<void> {
+  try {
+    const bytes = encoder.encode(text);
+    for (let done = 0; done < bytes.length;) done += stream.writeSync(bytes.subarray(done));
+    return Promise.resolve();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * The process's stdin, read in blocks. Made on the first prompt: only a
+ * login reads stdin, and a run without one does not load the reader's code.
+ */
+let stdinLines: Promise<LineReader> | undefined;
+const stdinReader = () =>
+  stdinLines ??= import("../lib/login_flows/line_reader.ts").then(({ LineReader }) =>
+    new LineReader({ read: (buffer) => Deno.stdin.read(buffer) })
+  );
 
 /** The real terminal: stdin, stdout, stderr. */
 export const processIo: Io = {
   readLine: async () => {
     let line: string | null;
     try {
-      line = await stdinLines.readLine();
+      line = await (await stdinReader()).readLine();
     } finally {
       // A terminal echoes the Enter key; a pipe does not, nor does Ctrl-D: end the prompt line
       // here, so that what follows (an error too) starts on a line of its own.
@@ -51,6 +74,6 @@ export const processIo: Io = {
     if (line === null && Deno.stdin.isTerminal()) await writeAll(Deno.stderr, "\n");
     return line;
   },
-  out: (text) => writeAll(Deno.stdout, Deno.stdout.isTerminal() ? terminalSafe(text) : text),
+  out: (text) => writeAllNow(Deno.stdout, Deno.stdout.isTerminal() ? terminalSafe(text) : text),
   err: (text) => writeAll(Deno.stderr, terminalSafe(text)),
 };

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { BROWSER_ENV_VARS, openerCommand } from "../lib/login_flows/browser.ts";
+import { BROWSER_ENV_VARS, openerCommand } from "../lib/login_flows/browser_command.ts";
 import { UsageError } from "./_errors.ts";
 
 /** The Globus hosts the scripts talk to in production. */

@@ -9,12 +9,12 @@
  * @module
  */
 
-import type { NativeAppAuthClient } from "../lib/auth/native_app_auth_client.ts";
 import { RefreshTokenRejectedError } from "../lib/core/errors.ts";
 import { GroupsClient } from "../lib/services/groups/groups_client.ts";
 import type { JSONTokenStorage } from "../lib/token_storage/json_storage.ts";
 import type { TokenStorageData } from "../lib/token_storage/token_storage.ts";
 import type { LoginChoice } from "./_args.ts";
+import type { OnDemandAuthClient } from "./_auth_client.ts";
 import { CliError, describeError, LOGIN_EXPIRED } from "./_errors.ts";
 import type { Io } from "./_io.ts";
 import { requireNetAccess } from "./_permissions.ts";
@@ -29,7 +29,7 @@ const RESOURCE_SERVER = GroupsClient.resourceServer;
  * @throws {CliError} when Globus Auth returned no refresh token.
  */
 export async function loginAndStore(
-  authClient: NativeAppAuthClient,
+  authClient: OnDemandAuthClient,
   storage: JSONTokenStorage,
   io: Io,
   choice: LoginChoice,
@@ -38,7 +38,10 @@ export async function loginAndStore(
   // Loaded here, not at start-up: the login code is most of the script's module graph, and a
   // run with a usable stored login (the usual cron run) never needs it (issue 15).
   const { interactiveLogin } = await import("./_login.ts");
-  const tokens = await interactiveLogin(authClient, io, { refreshTokens: true, choice });
+  const tokens = await interactiveLogin(await authClient.get(), io, {
+    refreshTokens: true,
+    choice,
+  });
   await storage.storeTokenResponse(tokens);
   await io.err(`\nLogged in. Tokens saved to ${storage.path}\n`);
   const data = await storage.getTokenData(RESOURCE_SERVER);
@@ -85,12 +88,13 @@ const sameTokens = (record: TokenStorageData) => (current: TokenStorageData) =>
  * @throws {CliError} naming what could not be revoked (and was kept).
  */
 export async function logout(
-  authClient: NativeAppAuthClient,
+  onDemandAuthClient: OnDemandAuthClient,
   tokenStorage: JSONTokenStorage,
   io: Io,
   localOnly: boolean,
 ): Promise<void> {
-  if (!localOnly) requireNetAccess([authClient.baseUrl]);
+  const authClient = localOnly ? undefined : await onDemandAuthClient.get();
+  if (authClient) requireNetAccess([authClient.baseUrl]);
   const path = tokenStorage.path;
   const records = Object.entries(await tokenStorage.getTokenDataByResourceServer());
   if (records.length === 0) return await io.err(`Not logged in: no tokens stored in ${path}\n`);
@@ -99,7 +103,7 @@ export async function logout(
   const unrevoked: string[] = [];
   let failure: unknown;
   for (const [resourceServer, record] of records) {
-    if (!localOnly) {
+    if (authClient) {
       try {
         if (record.refreshToken) await authClient.oauth2RevokeToken(record.refreshToken);
         await authClient.oauth2RevokeToken(record.accessToken);

@@ -44,7 +44,6 @@
  * @module
  */
 
-import { NativeAppAuthClient } from "../lib/auth/native_app_auth_client.ts";
 import { RefreshTokenAuthorizer } from "../lib/authorizers/refresh_token.ts";
 import { Transport } from "../lib/core/transport.ts";
 import { GroupsClient } from "../lib/services/groups/groups_client.ts";
@@ -67,6 +66,7 @@ import {
   TOKEN_FILE_NAME,
 } from "./_tutorial_cli.ts";
 import { loginAndStore, logout, replaceDeadLogin } from "./_stored_login.ts";
+import { OnDemandAuthClient } from "./_auth_client.ts";
 
 /** The help text, naming the file this was started as (a .ts script, a bundle, a binary). */
 const help = () =>
@@ -106,9 +106,10 @@ export function main(args: string[], io: Io = processIo): Promise<number> {
       context.tokenFile = options.tokenFile;
 
       // create a client for interactions with Globus Auth (one transport for
-      // both clients, which says on stderr when it retries)
+      // both clients, which says on stderr when it retries); its code loads
+      // on first use, as a run with a valid access token never calls Auth
       const transport = new Transport({ onRetry: retryReporter(io) });
-      const authClient = new NativeAppAuthClient(options.clientId, { transport });
+      const authClient = new OnDemandAuthClient(options.clientId, { transport });
 
       // the JSON token storage: a namespace per client, shared safely between processes
       const tokenStorage = await openTokenStorage(options, io);

@@ -6,11 +6,11 @@
 import assert from "node:assert/strict";
 import { GlobusError } from "../lib/core/errors.ts";
 import {
-  IdTokenError,
   type IdTokenKeySource,
   type OpenIdConfiguration,
   verifyIdToken,
 } from "../lib/tokens/id_token.ts";
+import { IdTokenError } from "../lib/tokens/errors.ts";
 import { TUTORIAL_CLIENT_ID } from "../lib/testing/mod.ts";
 
 const ISSUER = "https://auth.globus.org";

@@ -14,7 +14,7 @@ import {
   UnexpectedResponseError,
 } from "./errors.ts";
 import { checkShape, type Shape } from "./shape.ts";
-import { AuthorizationRequiredError } from "./authorization_requirements.ts";
+import type { AuthorizationRequiredError } from "./authorization_requirements.ts";
 import { Transport, type TransportOptions, type TransportResponse } from "./transport.ts";
 import { urlencode } from "./_urlencode.ts";
 
@@ -434,7 +434,10 @@ export class BaseClient {
         renewed = true;
         continue;
       }
-      const required = app && AuthorizationRequiredError.fromError(error);
+      // Loaded here, on an error answer to an app's request: most runs never get one (issue 15).
+      const required = app &&
+        (await import("./authorization_requirements.ts")).AuthorizationRequiredError
+          .fromError(error);
       if (app && required) {
         if (
           !redriven &&

@@ -12,7 +12,7 @@
  * │  └─ GroupsAPIError
  * ├─ UnexpectedResponseError      Globus answered with something this SDK cannot use
  * │  │                            (a 2xx body of the wrong shape, too large, a redirect)
- * │  └─ IdTokenError              an id_token failed verification (lib/tokens/id_token.ts)
+ * │  └─ IdTokenError              an id_token failed verification (lib/tokens/errors.ts)
  * ├─ NetworkError                 no usable answer arrived
  * │  ├─ GlobusTimeoutError
  * │  └─ GlobusConnectionError

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { BROWSER_ENV_VARS, openerCommand } from "./browser_command.ts";
 import { BrowserUnavailableError } from "./errors.ts";
 
 /**
@@ -29,15 +30,6 @@ export type BrowserOpener = (url: string) => Promise<void>;
 
 /** Browsers that run in the terminal (Python's list, `www-browser` included). */
 const TEXT_BROWSERS = ["lynx", "www-browser", "links", "elinks", "w3m", "links2", "browsh"];
-
-/** The variables {@linkcode browserUnavailableReason} reads (for `--allow-env`). */
-export const BROWSER_ENV_VARS: readonly string[] = [
-  "BROWSER",
-  "DISPLAY",
-  "WAYLAND_DISPLAY",
-  "SSH_CONNECTION",
-  "SSH_TTY",
-];
 
 /** What {@linkcode browserUnavailableReason} looks at; defaults are the real process's. */
 export interface BrowserEnvironment {
@@ -103,33 +95,6 @@ function readEnv(name: string): string | undefined {
     );
   }
   return Deno.env.get(name);
-}
-
-/**
- * The command that opens a URL on `os`: `xdg-open` (Linux, BSDs), `open`
- * (macOS), `cmd /c start` (Windows, with cmd's special characters escaped;
- * not tested here). Only this binary needs `--allow-run`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { openerCommand } from "./browser.ts";
- * assert.deepEqual(openerCommand("linux", "http://127.0.0.1:1/?a=1&b=2"), {
- *   command: "xdg-open", args: ["http://127.0.0.1:1/?a=1&b=2"],
- * });
- * assert.deepEqual(openerCommand("windows", "http://x/?a=1&b=2").args, ["/c", "start", "", "http://x/?a=1^&b=2"]);
- * ```
- */
-export function openerCommand(
-  os: typeof Deno.build.os,
-  url: string,
-): { command: string; args: string[] } {
-  if (os === "darwin") return { command: "open", args: [url] };
-  if (os === "windows") {
-    // `start` is a cmd built-in; its first quoted argument is a window title, hence "".
-    return { command: "cmd", args: ["/c", "start", "", url.replace(/[&|<>^()]/g, "^$&")] };
-  }
-  return { command: "xdg-open", args: [url] };
 }
 
 /** Options of {@linkcode systemBrowserOpener}. */

@@ -63,14 +63,13 @@ export {
 } from "./local_server.ts";
 export { AutoLoginFlowManager, type AutoLoginFlowManagerOptions } from "./auto.ts";
 export {
-  BROWSER_ENV_VARS,
   type BrowserEnvironment,
   type BrowserOpener,
   browserUnavailableReason,
-  openerCommand,
   systemBrowserOpener,
   type SystemBrowserOpenerOptions,
 } from "./browser.ts";
+export { BROWSER_ENV_VARS, openerCommand } from "./browser_command.ts";
 export { type ByteSource, LineReader, type LineReaderOptions } from "./line_reader.ts";
 export { terminalLoginIo } from "./terminal_io.ts";
 export { BrowserUnavailableError, LoginFlowError, LoginFlowTimeoutError } from "./errors.ts";

@@ -26,6 +26,7 @@
  */
 
 import { TokenStorageError } from "../core/errors.ts";
+import { errorText } from "./_file.ts";
 
 const POSIX = Deno.build.os !== "windows";
 
@@ -45,10 +46,6 @@ export interface LockWait {
 
 /** Paths this process holds the lock of, to say so when a wait is for itself. */
 const heldHere = new Set<string>();
-
-export function errorText(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-}
 
 /** Runs `fn` while holding the lock of `path`; the lock file is gone afterwards. */
 export async function withFileLock<T>(

@@ -11,7 +11,7 @@
  */
 
 import { GlobusSDKUsageError, GlobusTimeoutError } from "../core/errors.ts";
-import { OAuthRefreshTokenResponse, type OAuthTokenResponse } from "../tokens/token_response.ts";
+import type { OAuthTokenResponse } from "../tokens/token_response.ts";
 import { checkedData, checkNamespace, isObject } from "./_record.ts";
 import type {
   RemoveOptions,
@@ -146,7 +146,8 @@ function mergeResponse(
   fresh: TokenStorageData[],
   current: StoredRecords,
 ): RecordChanges {
-  const isRefresh = response instanceof OAuthRefreshTokenResponse;
+  // grantType, not instanceof: a warm run reads tokens without loading token_response.ts.
+  const isRefresh = response.grantType === "refresh_token";
   const changes: RecordChanges = new Map();
   for (const entry of fresh) {
     const old = pick(current, entry.resourceServer);

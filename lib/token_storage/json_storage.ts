@@ -12,13 +12,7 @@ import {
   type TokenStorageBackend,
 } from "./backed_storage.ts";
 import { namespaceRecords } from "./_file_format.ts";
-import {
-  checkWritable,
-  isRegularFile,
-  makePrivate,
-  readTokenFile,
-  updateTokenFile,
-} from "./_file.ts";
+import { isRegularFile, makePrivate, readTokenFile } from "./_file.ts";
 import {
   checkNamespace,
   dataToRecord,
@@ -27,6 +21,13 @@ import {
   recordToData,
   setOwn,
 } from "./_record.ts";
+
+/**
+ * The writing half of the file code and its lock, loaded on the first write:
+ * a run that only reads its tokens (the usual one) does not load them
+ * (issue 15). A literal import(), which `deno bundle` and `deno compile` follow.
+ */
+const fileWriter = () => import("./_file_write.ts");
 
 /**
  * What {@linkcode JSONTokenStorageOptions.onLockWait} is told.
@@ -131,8 +132,9 @@ class JSONFileBackend implements TokenStorageBackend {
     return this.#records(await readTokenFile(this.#path));
   }
 
-  updateRecords<T>(fn: (current: StoredRecords) => Promise<RecordUpdate<T>>): Promise<T> {
-    return updateTokenFile(this.#path, this.#namespace, this.#wait, async (doc) => {
+  async updateRecords<T>(fn: (current: StoredRecords) => Promise<RecordUpdate<T>>): Promise<T> {
+    const { updateTokenFile } = await fileWriter();
+    return await updateTokenFile(this.#path, this.#namespace, this.#wait, async (doc) => {
       const { changes, result } = await fn(this.#records(doc));
       if (changes.size === 0) return { changed: false, result };
       const data = own(doc, "data") as JsonObject;
@@ -266,8 +268,9 @@ export class JSONTokenStorage extends LockingTokenStorage {
    * await Deno.remove(dir);
    * ```
    */
-  checkWritable(): Promise<void> {
-    return checkWritable(this.path, this.namespace, this.#file.wait);
+  async checkWritable(): Promise<void> {
+    const { checkWritable } = await fileWriter();
+    await checkWritable(this.path, this.namespace, this.#file.wait);
   }
 
   /**

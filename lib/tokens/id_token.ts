@@ -7,7 +7,7 @@
  * @module
  */
 
-import { UnexpectedResponseError } from "../core/errors.ts";
+import { IdTokenError } from "./errors.ts";
 
 /**
  * The claims of a verified `id_token`.
@@ -94,30 +94,6 @@ export interface IdTokenKeySource {
   getOpenIdConfiguration(): Promise<OpenIdConfiguration>;
   /** Auth's signing keys (a JWK Set). */
   getJwk(): Promise<{ readonly keys: readonly JsonWebKey[] }>;
-}
-
-/**
- * An `id_token` failed verification. `message` says which check failed. It
- * is an {@linkcode UnexpectedResponseError}: Auth answered, but with a token
- * this SDK cannot trust.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { UnexpectedResponseError } from "../core/errors.ts";
- * import { IdTokenError } from "./id_token.ts";
- *
- * const err = new IdTokenError("id_token has expired");
- * assert.ok(err instanceof UnexpectedResponseError);
- * assert.equal(err.message, "id_token has expired");
- * ```
- */
-export class IdTokenError extends UnexpectedResponseError {
-  /** `message` is the failed check, as before it joined the hierarchy. */
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, {}, options);
-    this.message = message;
-  }
 }
 
 const HASHES: Readonly<Record<string, string>> = {

@@ -28,9 +28,9 @@ export {
   ScopeIndex,
   type TokenData,
 } from "./token_response.ts";
+export { IdTokenError } from "./errors.ts";
 export {
   type IdTokenClaims,
-  IdTokenError,
   type IdTokenKeySource,
   type OpenIdConfiguration,
   verifyIdToken,

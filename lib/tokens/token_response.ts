@@ -250,6 +250,17 @@ export class OAuthTokenResponse {
     this.byScopes = new ScopeIndex(Object.values(byRs));
   }
 
+  /**
+   * The OAuth grant this answers: `"authorization_code"`, `"refresh_token"`
+   * or `"client_credentials"` for the subclasses of those names, undefined
+   * for a response of unknown origin. Token storage reads it (a refresh
+   * keeps the stored identity and refresh token) without loading this
+   * module, as `instanceof` would.
+   */
+  get grantType(): "authorization_code" | "refresh_token" | "client_credentials" | undefined {
+    return undefined;
+  }
+
   /** The OpenID Connect `id_token`, present when `openid` was among the scopes. */
   get idToken(): string | undefined {
     return typeof this.data.id_token === "string" ? this.data.id_token : undefined;
@@ -304,9 +315,15 @@ export class OAuthTokenResponse {
  * import { OAuthAuthorizationCodeResponse, OAuthTokenResponse } from "./token_response.ts";
  * const r = new OAuthAuthorizationCodeResponse({ access_token: "A", scope: "s", resource_server: "rs" });
  * assert.deepEqual(r instanceof OAuthTokenResponse, true);
+ * assert.equal(r.grantType, "authorization_code");
  * ```
  */
-export class OAuthAuthorizationCodeResponse extends OAuthTokenResponse {}
+export class OAuthAuthorizationCodeResponse extends OAuthTokenResponse {
+  /** Always `"authorization_code"`. */
+  override get grantType(): "authorization_code" {
+    return "authorization_code";
+  }
+}
 
 /**
  * The answer to a refresh-token grant. Python: `OAuthRefreshTokenResponse`.
@@ -317,9 +334,15 @@ export class OAuthAuthorizationCodeResponse extends OAuthTokenResponse {}
  * import { OAuthRefreshTokenResponse } from "./token_response.ts";
  * const r = new OAuthRefreshTokenResponse({ access_token: "A", scope: "s", resource_server: "rs" });
  * assert.deepEqual(r.byResourceServer.rs?.refresh_token, null);
+ * assert.equal(r.grantType, "refresh_token");
  * ```
  */
-export class OAuthRefreshTokenResponse extends OAuthTokenResponse {}
+export class OAuthRefreshTokenResponse extends OAuthTokenResponse {
+  /** Always `"refresh_token"`. */
+  override get grantType(): "refresh_token" {
+    return "refresh_token";
+  }
+}
 
 /**
  * The answer to a client-credentials grant.
@@ -331,6 +354,12 @@ export class OAuthRefreshTokenResponse extends OAuthTokenResponse {}
  * import { OAuthClientCredentialsResponse } from "./token_response.ts";
  * const r = new OAuthClientCredentialsResponse({ access_token: "A", scope: "s", resource_server: "rs" });
  * assert.deepEqual(Object.keys(r.byResourceServer), ["rs"]);
+ * assert.equal(r.grantType, "client_credentials");
  * ```
  */
-export class OAuthClientCredentialsResponse extends OAuthTokenResponse {}
+export class OAuthClientCredentialsResponse extends OAuthTokenResponse {
+  /** Always `"client_credentials"`. */
+  override get grantType(): "client_credentials" {
+    return "client_credentials";
+  }
+}
