@@ -117,13 +117,13 @@ export function checkWritable(
  */
 async function createTemp(path: string): Promise<Deno.FsFile> {
   const tmp = `${path}.tmp`;
-  const create = () => Deno.open(tmp, { write: true, createNew: true, mode: 0o600 });
+  const create = () => Deno.openSync(tmp, { write: true, createNew: true, mode: 0o600 });
   const cannotCreate = (err: unknown) =>
     new TokenStorageError(path, `cannot create the temporary file ${tmp} (${errorText(err)})`, {
       cause: err,
     });
   try {
-    return await create();
+    return create();
   } catch (err) {
     if (!(err instanceof Deno.errors.AlreadyExists)) throw cannotCreate(err);
   }
@@ -131,7 +131,7 @@ async function createTemp(path: string): Promise<Deno.FsFile> {
   const left = await lstatOrNull(tmp);
   if (left !== null) {
     try {
-      await Deno.remove(tmp); // a file, a link, or an empty directory
+      Deno.removeSync(tmp); // a file, a link, or an empty directory
     } catch (err) {
       const what = left.isDirectory ? "a directory that is not empty" : "a file";
       throw new TokenStorageError(
@@ -144,19 +144,26 @@ async function createTemp(path: string): Promise<Deno.FsFile> {
     }
   }
   try {
-    return await create();
+    return create();
   } catch (err) {
     throw cannotCreate(err);
   }
 }
 
-/** Writes `text` to `path` by temp file, fsync and rename. Call only under the lock. */
+/**
+ * Writes `text` to `path` by temp file, fsync and rename. Call only under the lock.
+ *
+ * The quick calls (create, write of a few KiB to the page cache, chmod,
+ * rename) are synchronous: an async one is a hop to Deno's I/O thread each
+ * (issue 15). The fsync, which waits for the disk, stays async so that a
+ * program using this storage keeps serving while it waits.
+ */
 async function writeAtomically(path: string, text: string): Promise<void> {
   const tmp = `${path}.tmp`;
   const bytes = new TextEncoder().encode(text);
   let file: Deno.FsFile | undefined = await createTemp(path);
   try {
-    for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
+    for (let done = 0; done < bytes.length;) done += file.writeSync(bytes.subarray(done));
     await file.sync();
     // Exactly 0600 before the rename, whatever the umask (one that takes the
     // owner's bits would leave the file unreadable to the next run). Created
@@ -166,8 +173,8 @@ async function writeAtomically(path: string, text: string): Promise<void> {
     const mode = POSIX ? (file.statSync().mode ?? 0o600) & 0o777 : 0o600;
     file.close();
     file = undefined;
-    if (mode !== 0o600) await Deno.chmod(tmp, 0o600);
-    await Deno.rename(tmp, path);
+    if (mode !== 0o600) Deno.chmodSync(tmp, 0o600);
+    Deno.renameSync(tmp, path);
   } catch (err) {
     file?.close();
     await Deno.remove(tmp).catch(() => {});

@@ -442,3 +442,39 @@ Deno.test("list_groups.ts says when it waits for another process's lock and give
     await lock.release();
   }
 });
+
+Deno.test("list_groups.ts without --allow-net for Globus: a first run stops before the login, a warm run at its request, exit 2", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await appHome();
+  const noNet = (logins: LoginAnswer[] = []) =>
+    runScript(fake, {
+      script: LIST_GROUPS,
+      // No --allow-net at all (the browser login's 127.0.0.1 would grant the fake's port).
+      denoFlags: appPermissions(home.tokenFile, "127.0.0.1").filter((f) =>
+        !f.startsWith("--allow-net")
+      ),
+      env: { HOME: home.home, ...NO_DISPLAY },
+      args: [],
+      logins,
+    });
+  const first = await noNet([{ username: "alice" }]);
+  assert.equal(first.status, 2, first.stderr);
+  assert.match(
+    lastErrorLine(first),
+    /^error: missing permission: --allow-net must include 127\.0\.0\.1:\d+/,
+  );
+  assert.doesNotMatch(first.stderr, /Please authenticate|code/i, "no login was started");
+  await assert.rejects(Deno.stat(home.tokenFile), Deno.errors.NotFound);
+
+  assert.equal((await run(fake, home, [{ username: "alice" }])).status, 0);
+  const stored = await Deno.readTextFile(home.tokenFile);
+  fake.clearLog();
+  const warm = await noNet();
+  assert.equal(warm.status, 2, warm.stderr);
+  assert.match(
+    lastErrorLine(warm),
+    /^error: missing permission: --allow-net must include 127\.0\.0\.1:\d+/,
+  );
+  assert.deepEqual(scriptCalls(fake), []);
+  assert.equal(await Deno.readTextFile(home.tokenFile), stored, "the login is kept");
+});
