@@ -234,3 +234,23 @@ export async function checkedRun(
   if (wrong !== null) throw new RunFailure(measure, describe(program), wrong);
   return ms;
 }
+
+/** The heading of RESULTS.md's hand-written part, which `--write` keeps as it is. */
+export const NOTES_HEADING = "## Where the time goes";
+
+/**
+ * The hand-written part of `results` (from {@linkcode NOTES_HEADING} to the
+ * end): what the measurements behind the fixes showed. Prose, kept in the
+ * Markdown file where it is edited, not in this program.
+ */
+export async function handWrittenNotes(results: URL): Promise<string[]> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(results);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+  const at = text.indexOf(`\n${NOTES_HEADING}\n`);
+  return at < 0 ? [] : text.slice(at + 1).trimEnd().split("\n");
+}

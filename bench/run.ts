@@ -12,7 +12,7 @@
  * the program, the exit code and the first stderr line, and exit status 1:
  * a failed run is never reported as a figure.
  *
- *   deno task bench [--runs 21] [--write]     (--write updates bench/RESULTS.md)
+ *   deno task bench [--runs 21] [--write]     (--write updates bench/RESULTS.md, keeping its hand-written "Where the time goes")
  *
  * To measure another program, add one entry to `entries()`.
  *
@@ -29,6 +29,7 @@ import {
   checkedRun,
   describe,
   expectedCsv,
+  handWrittenNotes,
   type Program,
   RunFailure,
   type Setup,
@@ -494,6 +495,8 @@ async function main(): Promise<void> {
     console.log(lines.join("\n"));
 
     if (values.write) {
+      const resultsFile = new URL("./RESULTS.md", import.meta.url);
+      const notes = await handWrittenNotes(resultsFile);
       const results = [
         "# Benchmark results",
         "",
@@ -501,53 +504,14 @@ async function main(): Promise<void> {
         "issue 15 for the goals.",
         "",
         ...lines,
-        "",
-        ...WHERE_THE_TIME_GOES,
+        ...(notes.length > 0 ? ["", ...notes] : []),
       ];
-      await Deno.writeTextFile(new URL("./RESULTS.md", import.meta.url), results.join("\n") + "\n");
+      await Deno.writeTextFile(resultsFile, results.join("\n") + "\n");
     }
   } finally {
     await Deno.remove(buildDir, { recursive: true });
   }
 }
-
-/** What the measurements behind the fixes showed; kept with every written result. */
-const WHERE_THE_TIME_GOES = [
-  "## Where the time goes",
-  "",
-  "Measured on 2026-12-01 with timestamps inside the script and the floor, by bisecting, and",
-  "with hyperfine and an interleaved runner (medians of 15-40 runs, load 1-2.5):",
-  "",
-  "- Loading the module graph is most of the warm run's cost. `lib/mod.ts` re-exports the whole",
-  "  library (62 modules, 395 KB of TypeScript, with the login flows and the app): importing it",
-  "  alone costs 8.5 ms over an empty script, the same code bundled into one file 0.9 ms. The",
-  "  scripts' own code starts 11.5 ms after the process's time origin (the floor's after 1 ms).",
-  "  The cost follows the size of what is loaded, not the number of modules (60 tiny modules:",
-  "  1 ms; one module holding a 400 KB comment: 3 ms): Deno caches TypeScript as JavaScript with",
-  "  its comments and an inline source map holding the source (1.4 MB for lib/'s 400 KB), and",
-  "  Deno 2.9 has no setting that leaves the map out. V8's code cache is used (without it: +3 ms).",
-  "- The scripts import the library's public modules, not lib/mod.ts, and the storage script",
-  "  loads its login code (the login flows) with a literal import() only to log in: a warm run",
-  "  loads 46 modules (about 310 KB) instead of 57. Still left: the Auth client, built on every",
-  "  run as the tutorial's first step, could be loaded only for a refresh. The app script loads",
-  "  51 (its login flow, consent check and who-am-I code come on demand).",
-  "- Any `node:` import boots Deno's Node compatibility layer: about 7 ms per start",
-  "  (`tests/architecture_test.ts` keeps `node:` out of lib/ and the scripts' graphs).",
-  "- A process's first `setTimeout` costs about 4.5 ms; `AbortSignal.timeout` about 0.5. The",
-  "  transport times requests out with the latter, and since 2026-12-01 so does the deadline of",
-  "  a token renewal under the lock (it was a `setTimeout`: ~4 ms of every expired-token run).",
-  "- An expired-token run adds the POST, the lock and a durable write. The write no longer",
-  "  stats and removes `.tmp` before creating it (the create finds a leftover), and chmods the",
-  "  new file and the lock only when the umask took bits from 0600 (an fstat says so).",
-  "- The token file is read synchronously (lstat and read, and secureFile()'s lstat): each async",
-  "  file call is a hop to Deno's I/O thread; 0.45 ms of a warm run.",
-  "- 10,000 groups: checking the answer's shape built a path string per value (now a path-free",
-  "  test first: 20 ms down to 7); the roles' Set and sort per group were 8 of the CSV's 12 ms",
-  "  (one or two memberships are now sorted by hand); reading the 3 MB body chunk by chunk cost",
-  "  ~1.5 ms more than one `text()` call (used when the length is declared and not compressed).",
-  "- Ratios move between runs on these shared 2-core machines; compare within one table, and",
-  "  check the load average line before comparing.",
-];
 
 if (import.meta.main) {
   try {

@@ -12,6 +12,7 @@ import {
   benchDataset,
   checkedRun,
   expectedCsv,
+  handWrittenNotes,
   type Program,
   RunFailure,
   type Setup,
@@ -122,3 +123,25 @@ for (const program of [floor, script]) {
     );
   });
 }
+
+Deno.test("bench --write keeps RESULTS.md's hand-written notes, from their heading to the end", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = new URL(`file://${dir}/RESULTS.md`);
+    assert.deepEqual(await handWrittenNotes(file), [], "no file yet");
+    await Deno.writeTextFile(
+      file,
+      "# Benchmark results\n\n| table |\n\n## Where the time goes\n\n- a note\n- `## Where the time goes` quoted\n\n",
+    );
+    assert.deepEqual(await handWrittenNotes(file), [
+      "## Where the time goes",
+      "",
+      "- a note",
+      "- `## Where the time goes` quoted",
+    ]);
+    await Deno.writeTextFile(file, "# Benchmark results\n\n| table |\n");
+    assert.deepEqual(await handWrittenNotes(file), [], "no notes in the file");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
