@@ -224,7 +224,14 @@ const NOT_AT_START_UP: Record<string, string[]> = {
   ],
   // The app makes its login client up front, as Python's does; the Auth service client is
   // for --whoami and the consent check.
-  "scripts/list_groups.ts": [...LOGIN_CODE, ...WRITE_CODE, "lib/services/auth/auth_client.ts"],
+  "scripts/list_groups.ts": [
+    ...LOGIN_CODE,
+    ...WRITE_CODE,
+    "lib/services/auth/auth_client.ts",
+    // The token responses come with the login client's first answer (lib/auth/_token_responses.ts).
+    "lib/tokens/token_response.ts",
+    "lib/tokens/id_token.ts",
+  ],
 };
 
 for (const [script, notLoaded] of Object.entries(NOT_AT_START_UP)) {

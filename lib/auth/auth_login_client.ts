@@ -16,13 +16,14 @@ import { AuthAPIError, GlobusSDKUsageError, RefreshTokenRejectedError } from "..
 import { type Shape, shape } from "../core/shape.ts";
 import { AuthScopes, type AuthScopesType } from "../scopes/scopes.ts";
 import type { OpenIdConfiguration } from "../tokens/id_token.ts";
-import {
+import type {
   OAuthAuthorizationCodeResponse,
   OAuthRefreshTokenResponse,
   OAuthTokenResponse,
-  type OAuthTokenResponseOptions,
+  OAuthTokenResponseOptions,
 } from "../tokens/token_response.ts";
 import { ExpiringCache } from "./_cache.ts";
+import { tokenResponses } from "./_token_responses.ts";
 import type {
   AuthorizeUrlOptions,
   FlowClient,
@@ -187,7 +188,7 @@ export abstract class AuthLoginClient extends BaseClient {
     }
     return await this.oauth2Token(
       this.currentOAuth2FlowManager.exchangeForm(code),
-      OAuthAuthorizationCodeResponse,
+      (await tokenResponses()).OAuthAuthorizationCodeResponse,
       { idempotent: false },
     );
   }
@@ -212,7 +213,7 @@ export abstract class AuthLoginClient extends BaseClient {
           ],
           options.bodyParams,
         ),
-        OAuthRefreshTokenResponse,
+        (await tokenResponses()).OAuthRefreshTokenResponse,
         options.signal ? { signal: options.signal } : {},
       );
     } catch (error) {

@@ -9,7 +9,8 @@ import { BasicAuthorizer } from "../authorizers/simple.ts";
 import type { BaseClientOptions, GlobusHTTPResponse } from "../core/base_client.ts";
 import { GlobusSDKUsageError } from "../core/errors.ts";
 import { type ScopeInput, scopesToString } from "../scopes/scopes.ts";
-import { OAuthClientCredentialsResponse } from "../tokens/token_response.ts";
+import { tokenResponses } from "./_token_responses.ts";
+import type { OAuthClientCredentialsResponse } from "../tokens/token_response.ts";
 import { AuthLoginClient } from "./auth_login_client.ts";
 import {
   AuthorizationCodeFlowManager,
@@ -86,7 +87,7 @@ export class ConfidentialAppAuthClient extends AuthLoginClient {
   ): Promise<OAuthClientCredentialsResponse> {
     return await this.oauth2Token(
       [["grant_type", "client_credentials"], ["scope", scopesToString(requestedScopes)]],
-      OAuthClientCredentialsResponse,
+      (await tokenResponses()).OAuthClientCredentialsResponse,
     );
   }
 
