@@ -17,7 +17,6 @@ import type { AppEvent } from "../lib/app/globus_app.ts";
 import { defaultTokenFilePath } from "../lib/app/token_file_path.ts";
 import type { UserApp, UserAppOptions } from "../lib/app/user_app.ts";
 import { NativeAppAuthClient } from "../lib/auth/native_app_auth_client.ts";
-import { AuthorizationRequiredError } from "../lib/core/authorization_requirements.ts";
 import { getServiceUrl } from "../lib/core/config.ts";
 import { GlobusSDKUsageError } from "../lib/core/errors.ts";
 import type { JSONTokenStorage } from "../lib/token_storage/json_storage.ts";
@@ -178,7 +177,11 @@ export async function explainAppErrors(body: () => Promise<void>): Promise<void>
       throw new CliError(`the stored login cannot be used (${error.message}); run again to log in`);
     }
     // The app has already logged in once with these conditions (redriven): a plain
-    // --force-login would drop them, so the advice is to meet them.
+    // --force-login would drop them, so the advice is to meet them. (Imported here: only an
+    // error answer brings it, and the client that raised it has loaded it already.)
+    const { AuthorizationRequiredError } = await import(
+      "../lib/core/authorization_requirements.ts"
+    );
     if (error instanceof AuthorizationRequiredError) {
       throw new CliError(
         `${error.message}; the login this run made did not meet that: run again and log in as Globus asks`,

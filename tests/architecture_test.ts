@@ -231,6 +231,8 @@ const NOT_AT_START_UP: Record<string, string[]> = {
     // The token responses come with the login client's first answer (lib/auth/_token_responses.ts).
     "lib/tokens/token_response.ts",
     "lib/tokens/id_token.ts",
+    // Authorization requirements: read from an error answer only.
+    "lib/core/authorization_requirements.ts",
   ],
 };
 
