@@ -105,8 +105,9 @@ export function appOptions(
         throw new GlobusSDKUsageError("the script's login needs a native app client");
       }
       // Before a login, not on every run: a login that could not be used afterwards would be
-      // wasted, while a run without one that lacks --allow-net fails at its first request
-      // with the same message (issue 15: a warm run skips the permission queries).
+      // wasted, while a run without one that lacks --allow-net fails at its first request,
+      // also with one missing-permission line and exit 2 (issue 15: a warm run skips the
+      // permission queries).
       requireNetAccess([loginClient.baseUrl, getServiceUrl("groups")]);
       const { loginFlow } = await import("./_login.ts");
       const flow = loginFlow(loginClient, io, { choice, requestRefreshTokens, wording: "python" });

@@ -15,6 +15,7 @@
 
 import type { NativeAppAuthClient } from "../lib/auth/native_app_auth_client.ts";
 import type { TokenRefresher } from "../lib/authorizers/refresh_token.ts";
+import { getServiceUrl } from "../lib/core/config.ts";
 import type { Transport } from "../lib/core/transport.ts";
 import type { OAuthRefreshTokenResponse } from "../lib/tokens/token_response.ts";
 
@@ -24,8 +25,15 @@ export class OnDemandAuthClient implements TokenRefresher {
   readonly #transport: Transport;
   #client: Promise<NativeAppAuthClient> | undefined;
 
-  /** Keeps what the client is made of; loads and builds nothing. */
+  /**
+   * Keeps what the client is made of; loads and builds nothing.
+   *
+   * @throws {GlobusSDKUsageError} for a bad `GLOBUS_SDK_SERVICE_URL_AUTH` or
+   *   environment, as the real client's constructor does: on every run, not
+   *   first when a refresh needs Auth, hours after the setting went wrong.
+   */
   constructor(clientId: string, options: { transport: Transport }) {
+    getServiceUrl("auth");
     this.#clientId = clientId;
     this.#transport = options.transport;
   }

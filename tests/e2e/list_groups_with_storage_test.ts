@@ -603,3 +603,31 @@ Deno.test("list_groups_with_storage.ts --local-server without a display: one lin
   assert.equal(both.status, 2);
   assert.equal(lastErrorLine(both), "error: give --local-server or --no-local-server, not both");
 });
+
+Deno.test("list_groups_with_storage.ts refuses a bad GLOBUS_SDK_SERVICE_URL_AUTH on every run, not first when a refresh needs Auth", async () => {
+  await using fake = await startFakeGlobus();
+  await using home = await tempHome();
+  assert.equal((await runWithStorage(fake, home, [{ username: "alice" }])).status, 0);
+  const stored = await Deno.readTextFile(home.tokenFile);
+  fake.clearLog();
+  const bad = (args: string[]) =>
+    runScript(fake, {
+      script: WITH_STORAGE,
+      denoFlags: storageFlags(home.tokenFile),
+      env: { HOME: home.home, GLOBUS_SDK_SERVICE_URL_AUTH: "ftp://auth.example/" },
+      args,
+    });
+  // A warm run (valid access token) and a local-only logout never call Auth, but the setting
+  // is wrong all the same: say so now, as the tutorial's NativeAppAuthClient(...) does.
+  for (const args of [[], ["--logout", "--local-only"]]) {
+    const run = await bad(args);
+    assert.equal(run.status, 1, `${args}: ${run.stderr}`);
+    assert.equal(run.stdout, "");
+    assert.equal(
+      lastErrorLine(run),
+      'error: invalid setting: GLOBUS_SDK_SERVICE_URL_AUTH="ftp://auth.example/" is not an http(s) URL; set it to a base URL such as https://host/ or unset it',
+    );
+  }
+  assert.deepEqual(scriptCalls(fake), []);
+  assert.equal(await Deno.readTextFile(home.tokenFile), stored, "the login is kept");
+});
