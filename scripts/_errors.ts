@@ -136,7 +136,13 @@ export async function runCli(
     return 0;
   } catch (error) {
     if (error instanceof VersionRequest) {
-      await io.out(`globus-deno ${VERSION}\n`);
+      try {
+        await io.out(`globus-deno ${VERSION}\n`);
+      } catch (writeError) {
+        // `--version | true`: the reader went away, as for any other output.
+        if (writeError instanceof Deno.errors.BrokenPipe) return BROKEN_PIPE_STATUS;
+        throw writeError;
+      }
       return 0;
     }
     // `… | head -1` closed stdout: stop, as Unix tools do, without a word.

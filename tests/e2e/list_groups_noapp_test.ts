@@ -425,19 +425,21 @@ Deno.test("list_groups_noapp.ts refuses an absurdly long line at the prompt with
 });
 
 Deno.test("list_groups_noapp.ts stops quietly (exit 141, nothing on stderr) when its stdout reader has gone", async () => {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...NOAPP_FLAGS, NOAPP, "--help"],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  await child.stdout.cancel();
-  const [status, stderr] = await Promise.all([
-    child.status,
-    new Response(child.stderr).text(),
-  ]);
-  assert.equal(stderr, "");
-  assert.equal(status.code, 141);
+  for (const option of ["--help", "--version"]) {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", ...NOAPP_FLAGS, NOAPP, option],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    await child.stdout.cancel();
+    const [status, stderr] = await Promise.all([
+      child.status,
+      new Response(child.stderr).text(),
+    ]);
+    assert.equal(stderr, "", option);
+    assert.equal(status.code, 141, option);
+  }
 });
 
 Deno.test("list_groups_noapp.ts --help names the file it was started as and no .ts path when bundled", async () => {
