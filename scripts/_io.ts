@@ -29,18 +29,13 @@ export interface Io {
 
 const encoder = new TextEncoder();
 
-async function writeAll(stream: { write(p: Uint8Array): Promise<number> }, text: string) {
-  const bytes = encoder.encode(text);
-  for (let done = 0; done < bytes.length;) done += await stream.write(bytes.subarray(done));
-}
-
 /**
- * Writes all of `text` synchronously, as a promise. For stdout: its one
- * write per run is the data, and a synchronous write saves the hop to
+ * Writes all of `text` synchronously, as a promise. A run's writes are few
+ * and small but for the data, and a synchronous write saves the hop to
  * Deno's I/O thread and the event-loop turn after it (bench/RESULTS.md); a
  * reader that went away still rejects (BrokenPipe), as an async write does.
  */
-function writeAllNow(stream: { writeSync(p: Uint8Array): number }, text: string): Promise<void> {
+function writeAll(stream: { writeSync(p: Uint8Array): number }, text: string): Promise<void> {
   try {
     const bytes = encoder.encode(text);
     for (let done = 0; done < bytes.length;) done += stream.writeSync(bytes.subarray(done));
@@ -74,6 +69,6 @@ export const processIo: Io = {
     if (line === null && Deno.stdin.isTerminal()) await writeAll(Deno.stderr, "\n");
     return line;
   },
-  out: (text) => writeAllNow(Deno.stdout, Deno.stdout.isTerminal() ? terminalSafe(text) : text),
+  out: (text) => writeAll(Deno.stdout, Deno.stdout.isTerminal() ? terminalSafe(text) : text),
   err: (text) => writeAll(Deno.stderr, terminalSafe(text)),
 };

@@ -6,13 +6,11 @@
  * lock the file is read again, changed, written to the temporary file
  * `<path>.tmp` (created 0600 with `createNew`, after removing any leftover of
  * a killed writer that the create finds in the way), flushed with fsync,
- * checked by reading it back with the same reader every read uses, and renamed over the target: readers, which
- * take no lock, see either the old or the new file, never a torn one, and
- * this SDK never writes a file it would refuse to read.
- *
- * The token path itself must be a regular file or absent: a symbolic link is
- * refused before anything else happens (a rename would replace the link, and
- * following it would write outside the paths a run was granted).
+ * checked by reading it back with the same reader every read uses, and
+ * renamed over the target: readers, which take no lock, see either the old
+ * or the new file, never a torn one, and this SDK never writes a file it
+ * would refuse to read. The token path itself must be a regular file or
+ * absent (`_file.ts` says why).
  *
  * The temporary and lock files have fixed names so that a script can be
  * granted exactly three paths (`--allow-write=<path>,<path>.lock,<path>.tmp`)
